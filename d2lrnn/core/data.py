@@ -1,0 +1,131 @@
+"""DataModule and TimeMachine in NumPy: every backend sees the very same batches.
+
+Backends subclass these and override ``to_tensor`` (NumPy batch -> framework tensor); the
+windows, the split and the shuffling all happen here, once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from d2lrnn.core import random as _random
+from d2lrnn.core.checks import nonnegative_int, positive_int
+from d2lrnn.core.hparams import HyperParameters
+from d2lrnn.core.text import Vocab, preprocess, read_corpus, tokenize
+
+
+class ArrayLoader:
+    """Minibatches of aligned NumPy arrays. Training loaders reshuffle every epoch from their
+    own seeded generator; validation loaders convert their fixed batches once and reuse them."""
+
+    def __init__(self, arrays: Sequence[np.ndarray], batch_size: int, shuffle: bool,
+                 rng: np.random.Generator, convert: Callable[[np.ndarray], Any]) -> None:
+        self.arrays = tuple(arrays)
+        self.n = len(self.arrays[0])
+        self.batch_size, self.shuffle, self.rng, self.convert = batch_size, shuffle, rng, convert
+        self._fixed: list[tuple[Any, ...]] | None = None
+
+    def __len__(self) -> int:
+        return -(-self.n // self.batch_size)  # ceil
+
+    def order(self) -> np.ndarray:
+        """Indices of one epoch (draws a permutation when shuffling)."""
+        return self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
+
+    def _batches(self, idx: np.ndarray) -> Iterator[tuple[Any, ...]]:
+        for i in range(0, self.n, self.batch_size):
+            part = idx[i:i + self.batch_size]
+            yield tuple(self.convert(a[part]) for a in self.arrays)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if self.shuffle:
+            return self._batches(self.order())
+        if self._fixed is None:
+            self._fixed = list(self._batches(self.order()))
+        return iter(self._fixed)
+
+
+class DataModule(HyperParameters):
+    """The base class of data: ``train_dataloader()`` and ``val_dataloader()``."""
+
+    def __init__(self, root: str = "../data", num_workers: int = 4) -> None:
+        self.save_hyperparameters()
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """This data module's shuffling generator (spawned from the shared data stream)."""
+        if getattr(self, "_rng", None) is None:
+            self._rng = np.random.Generator(np.random.PCG64(
+                _random.data_rng().integers(2**63)))
+        return self._rng
+
+    def to_tensor(self, array: np.ndarray) -> Any:
+        """Convert one NumPy batch to the backend's tensor type (identity here)."""
+        return array
+
+    def get_dataloader(self, train: bool) -> Any:
+        raise NotImplementedError
+
+    def train_dataloader(self) -> Any:
+        return self.get_dataloader(train=True)
+
+    def val_dataloader(self) -> Any:
+        return self.get_dataloader(train=False)
+
+    def get_tensorloader(self, tensors: Sequence[np.ndarray], train: bool,
+                         indices: slice = slice(0, None)) -> ArrayLoader:
+        arrays = tuple(np.asarray(t)[indices] for t in tensors)
+        return ArrayLoader(arrays, self.batch_size, shuffle=train, rng=self.rng,
+                           convert=self.to_tensor)
+
+
+class TimeMachine(DataModule):
+    """The Time Machine dataset: windows of ``num_steps + 1`` characters at stride 1; X is the
+    first ``num_steps`` of each window, Y the last ``num_steps``. The first ``num_train``
+    windows train, the next ``num_val`` validate."""
+
+    def __init__(self, batch_size: int, num_steps: int, num_train: int = 10000,
+                 num_val: int = 5000, corpus: str | os.PathLike | None = None,
+                 seed: int | None = None) -> None:
+        # Arguments are checked before anything is read or allocated.
+        batch_size = positive_int("batch_size", batch_size)
+        num_steps = positive_int("num_steps", num_steps)
+        num_train = positive_int("num_train", num_train)
+        num_val = positive_int("num_val", num_val)
+        if seed is not None:
+            nonnegative_int("seed", seed)
+        super().__init__()
+        self.save_hyperparameters()
+        text = read_corpus(corpus)
+        corpus_idx, self.vocab = self.build(text)
+        num_windows = len(corpus_idx) - num_steps
+        if num_windows < num_train + num_val:
+            raise ValueError(
+                f"num_steps={num_steps} is too long for this corpus: it has {len(corpus_idx)} "
+                f"tokens, giving {max(num_windows, 0)} windows of num_steps + 1 tokens, but "
+                f"num_train + num_val = {num_train + num_val} are needed; lower num_steps, "
+                "num_train or num_val")
+        self._rng = None if seed is None else np.random.default_rng(seed)
+        # windows: (num_windows, num_steps + 1), a view on the corpus, then one copy of the part
+        # that is used.
+        windows = np.lib.stride_tricks.sliding_window_view(
+            np.asarray(corpus_idx, dtype=np.int64), num_steps + 1)[:num_train + num_val]
+        self.X, self.Y = windows[:, :-1].copy(), windows[:, 1:].copy()
+
+    def build(self, raw_text: str, vocab: Vocab | None = None) -> tuple[list[int], Vocab]:
+        tokens = tokenize(preprocess(raw_text))
+        if not tokens or not raw_text.strip():
+            raise ValueError("corpus: the text has no letters to learn from")
+        if vocab is None:
+            vocab = Vocab(tokens)
+        corpus = vocab[tokens]
+        return corpus, vocab
+
+    def get_dataloader(self, train: bool) -> ArrayLoader:
+        idx = slice(0, self.num_train) if train else slice(
+            self.num_train, self.num_train + self.num_val)
+        return self.get_tensorloader([self.X, self.Y], train, idx)

@@ -1,0 +1,153 @@
+"""The shared fit loop. A backend's Trainer subclasses this and supplies only the gradient step
+(``fit_batch``), the forward-only step (``validate_batch``), device lookup and
+``clip_gradients``."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any
+
+from d2lrnn.core.checks import nonnegative_int, nonnegative_number, positive_int
+from d2lrnn.core.hparams import HyperParameters
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The training loss became NaN or infinite."""
+
+
+class Trainer(HyperParameters):
+    """Train a ``Module`` on a ``DataModule``: ``Trainer(max_epochs, num_gpus=0,
+    gradient_clip_val=0).fit(model, data)``. With ``gradient_clip_val > 0`` every step clips
+    the gradients with ``self.clip_gradients`` (which a reader may redefine with
+    ``@d2l.add_to_class(d2l.Trainer)``, as the book does)."""
+
+    def __init__(self, max_epochs: int, num_gpus: int = 0,
+                 gradient_clip_val: float = 0) -> None:
+        max_epochs = positive_int("max_epochs", max_epochs)
+        num_gpus = nonnegative_int("num_gpus", num_gpus)
+        gradient_clip_val = nonnegative_number("gradient_clip_val", gradient_clip_val)
+        self.save_hyperparameters()
+        self.plot_capture: list[tuple[str, Any, bool]] | None = None
+        self.epoch_callbacks: list[Callable[[Trainer], None]] = []
+        self.epoch_values: dict[str, list[Any]] = {}
+        self.gpus = self.find_gpus(num_gpus)
+
+    # -- backend hooks ---------------------------------------------------------------------
+    def find_gpus(self, num_gpus: int) -> list[Any]:
+        """Up to ``num_gpus`` accelerators that exist (none on a CPU-only machine)."""
+        return []
+
+    def prepare_fit(self) -> None:
+        """Called once ``self.model`` and ``self.optim`` exist (compile steps here)."""
+
+    def fit_batch(self, batch: Any) -> Any:
+        """Forward, backward, clip, update on one batch; return the loss (detached)."""
+        raise NotImplementedError
+
+    def validate_batch(self, batch: Any) -> Any:
+        """Forward only; return the loss."""
+        raise NotImplementedError
+
+    def prepare_batch(self, batch: Any) -> Any:
+        return batch
+
+    # -- the loop --------------------------------------------------------------------------
+    def prepare_data(self, data: Any) -> None:
+        for name in ("train_dataloader", "val_dataloader"):
+            if not callable(getattr(data, name, None)):
+                raise TypeError(f"data must be a DataModule with {name}(); got "
+                                f"{type(data).__name__}")
+        self.train_dataloader = data.train_dataloader()
+        self.val_dataloader = data.val_dataloader()
+        self.num_train_batches = len(self.train_dataloader)
+        self.num_val_batches = (len(self.val_dataloader)
+                                if self.val_dataloader is not None else 0)
+
+    def prepare_model(self, model: Any) -> None:
+        if not callable(getattr(model, "training_step", None)):
+            raise TypeError(f"model must be a d2l Module with training_step(); got "
+                            f"{type(model).__name__}")
+        model.trainer = self
+        model.board.xlim = [0, self.max_epochs]
+        self.model = model
+
+    def fit(self, model: Any, data: Any) -> None:
+        self.prepare_data(data)
+        self.prepare_model(model)
+        self.optim = model.configure_optimizers()
+        self.epoch = 0
+        self.train_batch_idx = 0
+        self.val_batch_idx = 0
+        self.metrics: list[dict[str, float]] = []
+        self.prepare_fit()
+        try:
+            for self.epoch in range(self.max_epochs):
+                self.fit_epoch()
+        finally:
+            model.board.flush()
+
+    def set_mode(self, train: bool) -> None:
+        """Switch the model between training and evaluation mode (backends override)."""
+
+    def fit_epoch(self) -> None:
+        start = time.perf_counter()
+        self.epoch_values: dict[str, list[Any]] = {}
+        self.set_mode(train=True)
+        train_losses = []
+        for batch in self.train_dataloader:
+            train_losses.append(self.fit_batch(self.prepare_batch(batch)))
+            self.train_batch_idx += 1
+        # Losses stay framework scalars during the epoch (no host sync per step); they become
+        # floats here, once.
+        losses = self.check_finite(train_losses)
+        if self.val_dataloader is not None:
+            self.set_mode(train=False)
+            for batch in self.val_dataloader:
+                self.validate_batch(self.prepare_batch(batch))
+                self.val_batch_idx += 1
+        # One row per epoch: the mean training loss, the mean of every plotted value (e.g.
+        # train_ppl, val_ppl), and the wall time.
+        row = {"epoch": self.epoch + 1, "loss": sum(losses) / len(losses)}
+        for label, values in self.epoch_values.items():
+            row[label] = sum(float(v) for v in values) / len(values)
+        row["seconds"] = time.perf_counter() - start
+        self.metrics.append(row)
+        for callback in self.epoch_callbacks:
+            callback(self)
+
+    def check_finite(self, losses: list[Any]) -> list[float]:
+        values = [float(v) for v in losses]
+        for i, v in enumerate(values):
+            if not math.isfinite(v):
+                raise TrainingDivergedError(
+                    f"training diverged: the loss is {v} at epoch {self.epoch + 1} "
+                    f"(of {self.max_epochs}), batch {i + 1} (of {len(values)}). The gradients "
+                    f"exploded; train with gradient clipping (gradient_clip_val=1 in the "
+                    f"book; now {self.gradient_clip_val:g}) or a smaller learning rate.")
+        return values
+
+    # -- compiled steps and the board --------------------------------------------------------
+    @contextmanager
+    def capturing_plots(self):
+        """While tracing a compiled step, ``model.plot`` records (key, value, train) here."""
+        self.plot_capture = []
+        try:
+            yield self.plot_capture
+        finally:
+            self.plot_capture = None
+
+    @staticmethod
+    def pack_plots(plotted: list[tuple[str, Any, bool]]) -> dict[str, Any]:
+        """What a compiled step returns for its plot calls: a dict (a pytree any framework can
+        return) whose keys say the order, split and name: ``'000|1|ppl'``."""
+        return {f"{i:03d}|{int(train)}|{key}": value
+                for i, (key, value, train) in enumerate(plotted)}
+
+    def replay_plots(self, packed: dict[str, Any]) -> None:
+        """Draw the values a compiled step handed out, as if ``plot`` had been called."""
+        for name in sorted(packed):
+            _, train, key = name.split("|", 2)
+            self.model.draw_point(key, packed[name], train == "1")

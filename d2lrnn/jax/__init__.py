@@ -1,0 +1,43 @@
+"""``from d2lrnn import jax as d2l``: the section on JAX with Flax linen and Optax."""
+
+from d2lrnn.core import (HyperParameters, ProgressBoard, Vocab, add_to_class, check_len,
+                         check_shape)
+from d2lrnn.core.random import seed as _seed
+from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.jax.module import (Classifier, DataModule, Module, TimeMachine, get_params,
+                               set_params)
+from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
+from d2lrnn.jax.tensors import (abs, arange, argmax, astype, concat, cos, exp, expand_dims, eye,
+                                float32, get_key, int32, int64, linspace, log, matmul, meshgrid,
+                                normal_init, numpy, ones, reduce_mean, reduce_sum, reshape, sin,
+                                size, stack, tanh, tensor, transpose, zeros)
+from d2lrnn.jax.trainer import Trainer, TrainState
+
+BACKEND = "jax"
+
+
+def seed(s: int | None) -> None:
+    """One seed for initial weights, batch order and ``get_key()``."""
+    from d2lrnn.core.random import framework_seed
+    from d2lrnn.jax.tensors import reset_key
+    _seed(s)
+    reset_key(framework_seed())
+
+
+def num_gpus() -> int:
+    import jax
+    return sum(d.platform == "gpu" for d in jax.devices())
+
+
+def cpu() -> object:
+    import jax
+    return jax.devices("cpu")[0]
+
+
+def try_gpu(i: int = 0) -> object:
+    import jax
+    gpus = [d for d in jax.devices() if d.platform == "gpu"]
+    return gpus[i] if len(gpus) > i else cpu()
+
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,119 @@
+"""The section's models on JAX (Flax linen), written as the book writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import numpy as np
+from flax import linen as nn
+from jax import numpy as jnp
+
+from d2lrnn.core import decoding
+from d2lrnn.core import params as core_params
+from d2lrnn.jax.module import Classifier
+from d2lrnn.jax.tensors import matmul, normal_init, stack, tanh
+
+
+class RNNScratch(nn.Module):
+    """The RNN model implemented from scratch."""
+
+    num_inputs: int
+    num_hiddens: int
+    sigma: float = 0.01
+
+    def __post_init__(self) -> None:
+        core_params.check_rnn_args(self.num_inputs, self.num_hiddens, self.sigma)
+        super().__post_init__()
+
+    def setup(self) -> None:
+        # Weights come from the seeded NumPy stream (same as the other backends for one seed).
+        self.W_xh = self.param("W_xh", normal_init(self.sigma),
+                               (self.num_inputs, self.num_hiddens))
+        self.W_hh = self.param("W_hh", normal_init(self.sigma),
+                               (self.num_hiddens, self.num_hiddens))
+        self.b_h = self.param("b_h", nn.initializers.zeros, (self.num_hiddens,))
+
+    def __call__(self, inputs: jax.Array, state: Any = None) -> tuple[list[jax.Array], Any]:
+        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens), a
+        # 1-tuple holding it, or None (zeros)
+        if isinstance(state, (tuple, list)):
+            state, = state
+        outputs = []
+        for X in inputs:  # X: (batch_size, num_inputs)
+            state = tanh(matmul(X, self.W_xh) + (
+                matmul(state, self.W_hh) if state is not None else 0) + self.b_h)
+            outputs.append(state)
+        return outputs, state
+
+
+class RNNLMScratch(Classifier):
+    """The RNN-based language model implemented from scratch."""
+
+    rnn: nn.Module
+    vocab_size: int
+    lr: float = 0.01
+
+    def __post_init__(self) -> None:
+        core_params.check_lm_args(self.rnn, self.vocab_size, self.lr)
+        super().__post_init__()
+
+    def setup(self) -> None:
+        _ = self.rnn.W_xh  # set up the RNN's parameters first: the other tabs' draw order
+        self.W_hq = self.param("W_hq", normal_init(self.rnn.sigma),
+                               (self.rnn.num_hiddens, self.vocab_size))
+        self.b_q = self.param("b_q", nn.initializers.zeros, (self.vocab_size,))
+
+    def training_step(self, params: Any, batch: Any, state: Any) -> Any:
+        value, grads = jax.value_and_grad(
+            self.loss, has_aux=True)(params, batch[:-1], batch[-1], state)
+        l, _ = value
+        self.plot("ppl", jnp.exp(l), train=True)
+        return value, grads
+
+    def validation_step(self, params: Any, batch: Any, state: Any) -> None:
+        l, _ = self.loss(params, batch[:-1], batch[-1], state)
+        self.plot("ppl", jnp.exp(l), train=False)
+
+    def one_hot(self, X: jax.Array) -> jax.Array:
+        # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
+        return jax.nn.one_hot(X.T, self.vocab_size)
+
+    def output_layer(self, rnn_outputs: list[jax.Array]) -> jax.Array:
+        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
+        return stack(outputs, 1)
+
+    def __call__(self, X: jax.Array, state: Any = None) -> jax.Array:
+        embs = self.one_hot(X)
+        rnn_outputs, _ = self.rnn(embs, state)
+        return self.output_layer(rnn_outputs)
+
+    def predict(self, prefix: str, num_preds: int, vocab: Any, params: Any, *,
+                temperature: float | None = None, alpha: float | None = None,
+                seed: int | None = None) -> str:
+        """Continue ``prefix`` by ``num_preds`` characters with ``params`` (e.g.
+        ``trainer.state.params``): greedy as in the book, or sampled."""
+        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
+                                    alpha)
+        if not isinstance(params, dict) or "rnn" not in params:
+            raise TypeError("params must be the model's parameter tree, e.g. "
+                            "trainer.state.params")
+        step_fn = _predict_step(self)
+
+        def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
+            logits, state = step_fn(params, jnp.array([[token]]), state)
+            return (np.asarray(logits) if need_logits else None), state
+
+        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
+
+
+def _predict_step(model: RNNLMScratch):
+    """One compiled decoding step: token (1, 1) and state -> logits (V,) and new state."""
+    def step(params: Any, X: jax.Array, state: Any) -> tuple[jax.Array, jax.Array]:
+        if state is None:
+            state = jnp.zeros((1, model.rnn.num_hiddens))
+        rnn_outputs, state = model.rnn.apply({"params": params["rnn"]}, model.one_hot(X), state)
+        Y = model.apply({"params": params}, rnn_outputs, method=model.output_layer)
+        return Y[0, 0], state
+    return jax.jit(step)

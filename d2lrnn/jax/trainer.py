@@ -1,0 +1,91 @@
+"""The JAX Trainer: one ``jax.jit``-compiled step does value_and_grad, clipping and the Optax
+update; the model code inside it stays the book's readable Python loop over time steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+from flax.training import train_state
+from jax import numpy as jnp
+
+from d2lrnn.core import trainer as core_trainer
+from d2lrnn.jax.tensors import get_key
+
+
+class TrainState(train_state.TrainState):
+    """Flax's TrainState (params, optimizer state, step, apply_fn)."""
+
+
+class Trainer(core_trainer.Trainer):
+    """``Trainer(max_epochs, num_gpus=0, gradient_clip_val=0)``; after ``fit``,
+    ``trainer.state.params`` holds the trained parameters."""
+
+    def find_gpus(self, num_gpus: int) -> list[Any]:
+        gpus = [d for d in jax.devices() if d.platform == "gpu"]
+        return gpus[:num_gpus]
+
+    def prepare_model(self, model: Any) -> None:
+        if not callable(getattr(model, "training_step", None)):
+            raise TypeError(f"model must be a d2l Module with training_step(); got "
+                            f"{type(model).__name__}")
+        object.__setattr__(model, "trainer", self)  # Flax modules are frozen dataclasses
+        model.board.xlim = [0, self.max_epochs]
+        self.model = model
+
+    def fit(self, model: Any, data: Any, key: Any = None) -> None:
+        self._key = key
+        super().fit(model, data)
+
+    def init_state(self, key: Any = None) -> TrainState:
+        """Initialise parameters from a dummy batch and wrap them with the optimizer."""
+        dummy_input = next(iter(self.train_dataloader))[:-1]
+        variables = self.model.apply_init(dummy_input, key=key if key is not None
+                                          else get_key())
+        return TrainState.create(apply_fn=self.model.apply, params=variables["params"],
+                                 tx=self.optim)
+
+    def prepare_fit(self) -> None:
+        self.state = self.init_state(self._key)
+        model, clip = self.model, self.gradient_clip_val
+
+        def train_step(state: TrainState, batch: Any) -> Any:
+            with self.capturing_plots() as plotted:  # runs only while tracing
+                value, grads = model.training_step(state.params, batch, state)
+                if clip > 0:
+                    grads = self.clip_gradients(clip, grads)
+                state = state.apply_gradients(grads=grads)
+            loss = value[0] if isinstance(value, tuple) else value
+            return state, loss, self.pack_plots(plotted)
+
+        def val_step(state: TrainState, batch: Any) -> Any:
+            with self.capturing_plots() as plotted:
+                model.validation_step(state.params, batch, state)
+            return self.pack_plots(plotted)
+
+        # The old state's buffers are donated to the new one: no copy of params per step.
+        self._train_step = jax.jit(train_step, donate_argnums=0)
+        self._val_step = jax.jit(val_step)
+
+    def set_params(self, params: Any) -> None:
+        """Replace ``state.params`` (a dict with canonical names, or a params tree)."""
+        from d2lrnn.jax.module import set_params
+        if isinstance(params, dict) and not any(isinstance(v, dict) for v in params.values()):
+            params = set_params(self.state.params, params)
+        self.state = self.state.replace(params=params)
+
+    def fit_batch(self, batch: Any) -> Any:
+        self.state, loss, values = self._train_step(self.state, tuple(batch))
+        self.replay_plots(values)
+        return loss
+
+    def validate_batch(self, batch: Any) -> None:
+        self.replay_plots(self._val_step(self.state, tuple(batch)))
+
+    def clip_gradients(self, grad_clip_val: float, grads: Any) -> Any:
+        """g <- min(1, theta / ||g||) g over all leaves (traceable: no Python ``if``)."""
+        grad_leaves, _ = jax.tree_util.tree_flatten(grads)
+        norm = jnp.sqrt(sum(jnp.vdot(x, x) for x in grad_leaves))
+        clip = lambda grad: jnp.where(norm < grad_clip_val, grad,
+                                      grad * (grad_clip_val / norm))
+        return jax.tree_util.tree_map(clip, grads)

@@ -1,0 +1,68 @@
+"""The book's tensor aliases on TensorFlow. Random initial values come from d2lrnn's seeded NumPy
+weight stream, so one seed gives the same weights on every backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from d2lrnn.core import random as _random
+
+ones, zeros, tensor, arange = tf.ones, tf.zeros, tf.constant, tf.range
+tanh, exp, log, sin, cos = tf.tanh, tf.exp, tf.math.log, tf.sin, tf.cos
+matmul, stack, concat, eye, abs = tf.matmul, tf.stack, tf.concat, tf.eye, tf.abs
+linspace, meshgrid = tf.linspace, tf.meshgrid
+int32, int64, float32 = tf.int32, tf.int64, tf.float32
+argmax = tf.argmax
+reduce_sum, reduce_mean = tf.reduce_sum, tf.reduce_mean
+astype = lambda x, dtype: tf.cast(x, dtype)
+transpose, expand_dims = tf.transpose, tf.expand_dims
+size = lambda x, *args, **kwargs: tf.size(x, *args, **kwargs).numpy()
+numpy = lambda x, *args, **kwargs: x.numpy(*args, **kwargs)
+
+
+def reshape(x: Any, shape: Any) -> tf.Tensor:
+    """``tf.reshape``. One difference, so that the book's ``int(d2l.reshape(t, 1))`` works:
+    reshaping a one-element tensor to the bare integer 1 gives a 0-d tensor (TensorFlow and
+    numpy 2 refuse ``int()`` of a 1-element vector, which torch and MXNet allow)."""
+    if isinstance(shape, int) and shape == 1 and x.shape.num_elements() == 1:
+        return tf.reshape(x, ())
+    return tf.reshape(x, shape)
+
+
+def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0,
+           dtype: Any = tf.float32) -> tf.Tensor:
+    """``tf.random.normal(shape)`` drawn from the shared seeded NumPy stream."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    values = _random.randn(*shape)
+    if stddev != 1.0 or mean != 0.0:
+        values = values * np.float32(stddev) + np.float32(mean)
+    return tf.constant(values, dtype=dtype)
+
+
+def rand(shape: Any, dtype: Any = tf.float32) -> tf.Tensor:
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return tf.constant(_random.weights_rng().random(shape).astype(np.float32), dtype=dtype)
+
+
+def num_gpus() -> int:
+    return len(tf.config.list_physical_devices("GPU"))
+
+
+def cpu() -> Any:
+    return tf.device("/CPU:0")
+
+
+def gpu(i: int = 0) -> Any:
+    return tf.device(f"/GPU:{i}")
+
+
+def try_gpu(i: int = 0) -> Any:
+    """A device scope: ``with d2l.try_gpu(): ...`` (GPU i if it exists, else the CPU)."""
+    return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+
+def try_all_gpus() -> list[Any]:
+    return [gpu(i) for i in range(num_gpus())]

@@ -1,0 +1,96 @@
+"""The section's models on PyTorch, written as the book writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from d2lrnn.core import decoding
+from d2lrnn.core import params as core_params
+from d2lrnn.torch.module import Classifier, Module
+from d2lrnn.torch.tensors import matmul, randn, stack, tanh, zeros
+
+
+class RNNScratch(Module):
+    """The RNN model implemented from scratch."""
+
+    def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01) -> None:
+        core_params.check_rnn_args(num_inputs, num_hiddens, sigma)
+        super().__init__()
+        self.save_hyperparameters()
+        self.W_xh = nn.Parameter(randn(num_inputs, num_hiddens) * sigma)
+        self.W_hh = nn.Parameter(randn(num_hiddens, num_hiddens) * sigma)
+        self.b_h = nn.Parameter(zeros(num_hiddens))
+
+    def forward(self, inputs: torch.Tensor, state: Any = None
+                ) -> tuple[list[torch.Tensor], torch.Tensor]:
+        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens) or a
+        # 1-tuple holding it
+        if state is None:
+            state = zeros((inputs.shape[1], self.num_hiddens), device=inputs.device)
+        elif isinstance(state, (tuple, list)):
+            state, = state
+        outputs = []
+        for X in inputs:  # X: (batch_size, num_inputs)
+            state = tanh(matmul(X, self.W_xh) + matmul(state, self.W_hh) + self.b_h)
+            outputs.append(state)
+        return outputs, state
+
+
+class RNNLMScratch(Classifier):
+    """The RNN-based language model implemented from scratch."""
+
+    def __init__(self, rnn: RNNScratch, vocab_size: int, lr: float = 0.01) -> None:
+        core_params.check_lm_args(rnn, vocab_size, lr)
+        super().__init__()
+        self.save_hyperparameters()
+        self.init_params()
+
+    def init_params(self) -> None:
+        self.W_hq = nn.Parameter(randn(self.rnn.num_hiddens, self.vocab_size) * self.rnn.sigma)
+        self.b_q = nn.Parameter(zeros(self.vocab_size))
+
+    def training_step(self, batch: Any) -> torch.Tensor:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("ppl", torch.exp(l), train=True)
+        return l
+
+    def validation_step(self, batch: Any) -> None:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("ppl", torch.exp(l), train=False)
+
+    def one_hot(self, X: torch.Tensor) -> torch.Tensor:
+        # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
+        return F.one_hot(X.T, self.vocab_size).type(torch.float32)
+
+    def output_layer(self, rnn_outputs: list[torch.Tensor]) -> torch.Tensor:
+        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
+        return stack(outputs, 1)
+
+    def forward(self, X: torch.Tensor, state: Any = None) -> torch.Tensor:
+        embs = self.one_hot(X)
+        rnn_outputs, _ = self.rnn(embs, state)
+        return self.output_layer(rnn_outputs)
+
+    def predict(self, prefix: str, num_preds: int, vocab: Any, device: Any = None, *,
+                temperature: float | None = None, alpha: float | None = None,
+                seed: int | None = None) -> str:
+        """Continue ``prefix`` by ``num_preds`` characters: greedy (the book), or sampled with
+        ``temperature`` or ``alpha`` (p**alpha), reproducibly for a given ``seed``."""
+        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
+                                    alpha)
+        device = device if device is not None else self.W_hq.device
+
+        @torch.no_grad()
+        def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
+            X = torch.tensor([[token]], device=device)
+            rnn_outputs, state = self.rnn(self.one_hot(X), state)
+            if not need_logits:
+                return None, state
+            return self.output_layer(rnn_outputs)[0, 0].cpu().numpy(), state
+
+        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
