@@ -1,0 +1,94 @@
+"""The section's models on MXNet, written as the book writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from d2lrnn.core import decoding
+from d2lrnn.core import params as core_params
+from d2lrnn.mxnet.module import Classifier, Module
+from d2lrnn.mxnet.tensors import matmul, randn, stack, tanh, zeros
+
+from mxnet import np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
+
+
+class RNNScratch(Module):
+    """The RNN model implemented from scratch."""
+
+    def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01) -> None:
+        core_params.check_rnn_args(num_inputs, num_hiddens, sigma)
+        super().__init__()
+        self.save_hyperparameters()
+        self.W_xh = randn(num_inputs, num_hiddens) * sigma
+        self.W_hh = randn(num_hiddens, num_hiddens) * sigma
+        self.b_h = zeros(num_hiddens)
+
+    def forward(self, inputs: Any, state: Any = None) -> tuple[list[Any], Any]:
+        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens) or a
+        # 1-tuple holding it
+        if state is None:
+            state = zeros((inputs.shape[1], self.num_hiddens), ctx=inputs.ctx)
+        elif isinstance(state, (tuple, list)):
+            state, = state
+        outputs = []
+        for X in inputs:  # X: (batch_size, num_inputs)
+            state = tanh(matmul(X, self.W_xh) + matmul(state, self.W_hh) + self.b_h)
+            outputs.append(state)
+        return outputs, state
+
+
+class RNNLMScratch(Classifier):
+    """The RNN-based language model implemented from scratch."""
+
+    def __init__(self, rnn: RNNScratch, vocab_size: int, lr: float = 0.01) -> None:
+        core_params.check_lm_args(rnn, vocab_size, lr)
+        super().__init__()
+        self.save_hyperparameters()
+        self.init_params()
+
+    def init_params(self) -> None:
+        self.W_hq = randn(self.rnn.num_hiddens, self.vocab_size) * self.rnn.sigma
+        self.b_q = zeros(self.vocab_size)
+        for param in self.get_scratch_params():
+            param.attach_grad()
+
+    def training_step(self, batch: Any) -> Any:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("ppl", np.exp(l), train=True)
+        return l
+
+    def validation_step(self, batch: Any) -> None:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("ppl", np.exp(l), train=False)
+
+    def one_hot(self, X: Any) -> Any:
+        # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
+        return npx.one_hot(X.T, self.vocab_size)
+
+    def output_layer(self, rnn_outputs: list[Any]) -> Any:
+        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
+        return stack(outputs, 1)
+
+    def forward(self, X: Any, state: Any = None) -> Any:
+        embs = self.one_hot(X)
+        rnn_outputs, _ = self.rnn(embs, state)
+        return self.output_layer(rnn_outputs)
+
+    def predict(self, prefix: str, num_preds: int, vocab: Any, device: Any = None, *,
+                temperature: float | None = None, alpha: float | None = None,
+                seed: int | None = None) -> str:
+        """Continue ``prefix`` by ``num_preds`` characters: greedy as in the book, or sampled
+        with ``temperature`` / ``alpha``."""
+        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
+                                    alpha)
+        device = device if device is not None else self.W_hq.ctx
+
+        def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
+            X = np.array([[token]], ctx=device)
+            rnn_outputs, state = self.rnn(self.one_hot(X), state)
+            if not need_logits:
+                return None, state
+            return self.output_layer(rnn_outputs)[0, 0].asnumpy(), state
+
+        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)

@@ -1,0 +1,70 @@
+"""The book's tensor aliases on MXNet's numpy interface (``npx.set_np()`` is in force). Random
+initial values come from d2lrnn's seeded NumPy weight stream."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as onp
+
+from d2lrnn.core import random as _random
+from d2lrnn.mxnet.compat import import_mxnet
+
+mx = import_mxnet()
+from mxnet import np, npx  # noqa: E402
+
+npx.set_np()
+
+ones, zeros, tensor, arange = np.ones, np.zeros, np.array, np.arange
+tanh, exp, log, sin, cos = np.tanh, np.exp, np.log, np.sin, np.cos
+matmul, stack, concat, eye, abs = np.dot, np.stack, np.concatenate, np.eye, np.abs
+linspace, meshgrid = np.linspace, np.meshgrid
+int32, int64, float32 = onp.int32, onp.int64, onp.float32
+argmax = lambda x, *args, **kwargs: x.argmax(*args, **kwargs)
+reshape = lambda x, *args, **kwargs: x.reshape(*args, **kwargs)
+reduce_sum = lambda x, *args, **kwargs: x.sum(*args, **kwargs)
+reduce_mean = lambda x, *args, **kwargs: x.mean(*args, **kwargs)
+astype = lambda x, *args, **kwargs: x.astype(*args, **kwargs)
+transpose = lambda x, *args, **kwargs: x.T
+expand_dims = np.expand_dims
+size = lambda x, *args, **kwargs: x.size
+numpy = lambda x, *args, **kwargs: x.asnumpy(*args, **kwargs)
+
+
+def randn(*size: Any, ctx: Any = None, dtype: Any = onp.float32) -> Any:
+    """Standard normal samples from the shared seeded NumPy stream."""
+    return np.array(_random.randn(*size), dtype=dtype, ctx=ctx)
+
+
+def normal(loc: float = 0.0, scale: float = 1.0, size: Any = None, ctx: Any = None) -> Any:
+    return randn(size, ctx=ctx) * scale + loc
+
+
+def rand(*size: Any, ctx: Any = None) -> Any:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return np.array(_random.weights_rng().random(size).astype(onp.float32), ctx=ctx)
+
+
+def cpu() -> Any:
+    return mx.cpu()
+
+
+def gpu(i: int = 0) -> Any:
+    return mx.gpu(i)
+
+
+def num_gpus() -> int:
+    try:
+        return mx.context.num_gpus()
+    except mx.base.MXNetError:  # a CPU-only build
+        return 0
+
+
+def try_gpu(i: int = 0) -> Any:
+    """GPU i if it exists, else the CPU."""
+    return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+
+def try_all_gpus() -> list[Any]:
+    return [gpu(i) for i in range(num_gpus())]

@@ -1,0 +1,51 @@
+"""The MXNet Trainer: ``autograd.record()`` around the step, ``backward()``, clip, SGD."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from d2lrnn.core import trainer as core_trainer
+from d2lrnn.mxnet.tensors import gpu, num_gpus
+
+from mxnet import autograd, np  # noqa: E402  (after d2lrnn.mxnet.compat)
+
+
+class Trainer(core_trainer.Trainer):
+    """``Trainer(max_epochs, num_gpus=0, gradient_clip_val=0)``; ``fit(model, data)``."""
+
+    def find_gpus(self, num_gpus_wanted: int) -> list[Any]:
+        return [gpu(i) for i in range(min(num_gpus_wanted, num_gpus()))]
+
+    def prepare_batch(self, batch: Any) -> Any:
+        if self.gpus:
+            batch = [a.as_in_ctx(self.gpus[0]) for a in batch]
+        return batch
+
+    def prepare_model(self, model: Any) -> None:
+        super().prepare_model(model)
+        if self.gpus:
+            for p in model.get_scratch_params():
+                p.copyto(self.gpus[0])
+
+    def fit_batch(self, batch: Any) -> Any:
+        with autograd.record():
+            loss = self.model.training_step(batch)
+        loss.backward()
+        if self.gradient_clip_val > 0:
+            self.clip_gradients(self.gradient_clip_val, self.model)
+        self.optim.step(1)
+        return loss.detach()
+
+    def validate_batch(self, batch: Any) -> None:
+        self.model.validation_step(batch)
+
+    def clip_gradients(self, grad_clip_val: float, model: Any) -> None:
+        """g <- min(1, theta / ||g||) g over all parameters, in place (``grad[:] *= ...``).
+        The min is taken on the array, so the step does not wait for the engine."""
+        params = model.parameters()
+        if not isinstance(params, list):
+            params = [p.data() for p in params.values()]
+        norm = np.sqrt(sum((p.grad ** 2).sum() for p in params))
+        scale = np.minimum(grad_clip_val / norm, 1.0)
+        for param in params:
+            param.grad[:] *= scale
