@@ -36,6 +36,11 @@ class ArrayLoader:
         """Indices of one epoch (draws a permutation when shuffling)."""
         return self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
 
+    def first(self) -> tuple[Any, ...]:
+        """The first batch in storage order, drawing nothing from the shuffling generator (for
+        shape inference, e.g. initialising a Flax model)."""
+        return tuple(self.convert(a[:self.batch_size]) for a in self.arrays)
+
     def _batches(self, idx: np.ndarray) -> Iterator[tuple[Any, ...]]:
         for i in range(0, self.n, self.batch_size):
             part = idx[i:i + self.batch_size]

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -54,6 +55,20 @@ class Trainer(HyperParameters):
     def prepare_batch(self, batch: Any) -> Any:
         return batch
 
+    def get_params(self) -> dict[str, Any]:
+        """The model's parameters as NumPy arrays under canonical names (W_xh, ..., b_q)."""
+        raise NotImplementedError
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        """Give the model these parameters (canonical names, exact shapes)."""
+        raise NotImplementedError
+
+    def probe(self, batch: Any) -> dict[str, Any]:
+        """For parity checks: logits, loss, gradients and clipped gradients (with
+        ``self.clip_gradients`` when ``gradient_clip_val > 0``) on one batch, as NumPy,
+        without changing the parameters."""
+        raise NotImplementedError
+
     # -- the loop --------------------------------------------------------------------------
     def prepare_data(self, data: Any) -> None:
         for name in ("train_dataloader", "val_dataloader"):
@@ -71,10 +86,12 @@ class Trainer(HyperParameters):
             raise TypeError(f"model must be a d2l Module with training_step(); got "
                             f"{type(model).__name__}")
         model.trainer = self
-        model.board.xlim = [0, self.max_epochs]
+        model.board.xlim = [0, self.epochs_to_run()]
         self.model = model
 
-    def fit(self, model: Any, data: Any) -> None:
+    def setup(self, model: Any, data: Any) -> None:
+        """Everything ``fit`` does before the first epoch (data, model, optimizer, compiled
+        steps); afterwards ``fit_batch`` can be called directly, as the parity tests do."""
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
@@ -83,11 +100,28 @@ class Trainer(HyperParameters):
         self.val_batch_idx = 0
         self.metrics: list[dict[str, float]] = []
         self.prepare_fit()
+
+    def fit(self, model: Any, data: Any) -> None:
+        self.setup(model, data)
         try:
-            for self.epoch in range(self.max_epochs):
+            for epoch in range(self.epochs_to_run()):
+                self.epoch = epoch
                 self.fit_epoch()
         finally:
             model.board.flush()
+
+    def epochs_to_run(self) -> int:
+        """``max_epochs``, or fewer when the environment variable D2LRNN_MAX_EPOCHS is set
+        (CI and the notebook tests use it to shorten the book's 100-epoch run)."""
+        cap = os.environ.get("D2LRNN_MAX_EPOCHS")
+        if not cap:
+            return self.max_epochs
+        try:
+            limit = positive_int("D2LRNN_MAX_EPOCHS", int(cap))
+        except ValueError:
+            raise ValueError(f"D2LRNN_MAX_EPOCHS must be a positive integer; got {cap!r}"
+                             ) from None
+        return min(self.max_epochs, limit)
 
     def set_mode(self, train: bool) -> None:
         """Switch the model between training and evaluation mode (backends override)."""

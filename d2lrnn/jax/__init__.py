@@ -1,16 +1,42 @@
 """``from d2lrnn import jax as d2l``: the section on JAX with Flax linen and Optax."""
 
-from d2lrnn.core import (HyperParameters, ProgressBoard, Vocab, add_to_class, check_len,
-                         check_shape)
+from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import seed as _seed
 from d2lrnn.core.trainer import TrainingDivergedError
-from d2lrnn.jax.module import (Classifier, DataModule, Module, TimeMachine, get_params,
-                               set_params)
+from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.jax.tensors import (abs, arange, argmax, astype, concat, cos, exp, expand_dims, eye,
-                                float32, get_key, int32, int64, linspace, log, matmul, meshgrid,
-                                normal_init, numpy, ones, reduce_mean, reduce_sum, reshape, sin,
-                                size, stack, tanh, tensor, transpose, zeros)
+from d2lrnn.jax.tensors import (
+    abs,
+    arange,
+    argmax,
+    astype,
+    concat,
+    cos,
+    exp,
+    expand_dims,
+    eye,
+    float32,
+    get_key,
+    int32,
+    int64,
+    linspace,
+    log,
+    matmul,
+    meshgrid,
+    normal_init,
+    numpy,
+    ones,
+    reduce_mean,
+    reduce_sum,
+    reshape,
+    sin,
+    size,
+    stack,
+    tanh,
+    tensor,
+    transpose,
+    zeros,
+)
 from d2lrnn.jax.trainer import Trainer, TrainState
 
 BACKEND = "jax"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import numpy as np
 from flax.training import train_state
 from jax import numpy as jnp
 
@@ -20,6 +21,8 @@ class TrainState(train_state.TrainState):
 class Trainer(core_trainer.Trainer):
     """``Trainer(max_epochs, num_gpus=0, gradient_clip_val=0)``; after ``fit``,
     ``trainer.state.params`` holds the trained parameters."""
+
+    _key: Any = None  # fit(model, data, key=...) overrides the key for initialisation
 
     def find_gpus(self, num_gpus: int) -> list[Any]:
         gpus = [d for d in jax.devices() if d.platform == "gpu"]
@@ -39,7 +42,9 @@ class Trainer(core_trainer.Trainer):
 
     def init_state(self, key: Any = None) -> TrainState:
         """Initialise parameters from a dummy batch and wrap them with the optimizer."""
-        dummy_input = next(iter(self.train_dataloader))[:-1]
+        loader = self.train_dataloader
+        first = loader.first() if hasattr(loader, "first") else next(iter(loader))
+        dummy_input = first[:-1]
         variables = self.model.apply_init(dummy_input, key=key if key is not None
                                           else get_key())
         return TrainState.create(apply_fn=self.model.apply, params=variables["params"],
@@ -89,3 +94,19 @@ class Trainer(core_trainer.Trainer):
         clip = lambda grad: jnp.where(norm < grad_clip_val, grad,
                                       grad * (grad_clip_val / norm))
         return jax.tree_util.tree_map(clip, grads)
+
+    def get_params(self) -> dict[str, Any]:
+        from d2lrnn.jax.module import get_params
+        return get_params(self.state.params)
+
+    def probe(self, batch: Any) -> dict[str, Any]:
+        from d2lrnn.jax.module import get_params
+        batch = tuple(batch)
+        params = self.state.params
+        logits = self.state.apply_fn({"params": params}, *batch[:-1])
+        (loss, _), grads = jax.value_and_grad(self.model.loss, has_aux=True)(
+            params, batch[:-1], batch[-1], self.state)
+        clipped = (self.clip_gradients(self.gradient_clip_val, grads)
+                   if self.gradient_clip_val > 0 else grads)
+        return {"logits": np.asarray(logits), "loss": float(loss),
+                "grads": get_params(grads), "clipped": get_params(clipped)}

@@ -5,18 +5,57 @@ from d2lrnn.mxnet.compat import import_mxnet as _import_mxnet
 
 _import_mxnet()
 
-from d2lrnn.core import (HyperParameters, ProgressBoard, Vocab, add_to_class,  # noqa: E402
-                         check_len, check_shape)
+from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape  # noqa: E402
 from d2lrnn.core.random import seed as _seed  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
-from d2lrnn.mxnet.module import (SGD, Classifier, DataModule, Module,  # noqa: E402
-                                 TimeMachine, get_params, set_params)
+from d2lrnn.mxnet.module import (  # noqa: E402
+    SGD,
+    Classifier,
+    DataModule,
+    Module,
+    TimeMachine,
+    get_params,
+    set_params,
+)
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
-from d2lrnn.mxnet.tensors import (abs, arange, argmax, astype, concat, cos, cpu,  # noqa: E402
-                                  exp, expand_dims, eye, float32, gpu, int32, int64, linspace,
-                                  log, matmul, meshgrid, normal, num_gpus, numpy, ones, rand,
-                                  randn, reduce_mean, reduce_sum, reshape, sin, size, stack,
-                                  tanh, tensor, transpose, try_all_gpus, try_gpu, zeros)
+from d2lrnn.mxnet.tensors import (  # noqa: E402
+    abs,
+    arange,
+    argmax,
+    astype,
+    concat,
+    cos,
+    cpu,
+    exp,
+    expand_dims,
+    eye,
+    float32,
+    gpu,
+    int32,
+    int64,
+    linspace,
+    log,
+    matmul,
+    meshgrid,
+    normal,
+    num_gpus,
+    numpy,
+    ones,
+    rand,
+    randn,
+    reduce_mean,
+    reduce_sum,
+    reshape,
+    sin,
+    size,
+    stack,
+    tanh,
+    tensor,
+    transpose,
+    try_all_gpus,
+    try_gpu,
+    zeros,
+)
 from d2lrnn.mxnet.trainer import Trainer  # noqa: E402
 
 BACKEND = "mxnet"

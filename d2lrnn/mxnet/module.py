@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as onp
+from mxnet import gluon, np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
 
 from d2lrnn import core
 from d2lrnn.core import data as core_data
@@ -17,8 +18,6 @@ from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.core.hparams import HyperParameters
 from d2lrnn.mxnet.tensors import mx
-
-from mxnet import gluon, np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
 
 
 class SGD(HyperParameters):

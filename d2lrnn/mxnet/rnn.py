@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from mxnet import np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
+
 from d2lrnn.core import decoding
 from d2lrnn.core import params as core_params
 from d2lrnn.mxnet.module import Classifier, Module
 from d2lrnn.mxnet.tensors import matmul, randn, stack, tanh, zeros
-
-from mxnet import np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
 
 
 class RNNScratch(Module):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from d2lrnn.core import trainer as core_trainer
-from d2lrnn.mxnet.tensors import gpu, num_gpus
-
 from mxnet import autograd, np  # noqa: E402  (after d2lrnn.mxnet.compat)
+
+from d2lrnn.core import trainer as core_trainer
+from d2lrnn.core.params import canonical
+from d2lrnn.mxnet.module import get_params, set_params
+from d2lrnn.mxnet.tensors import gpu, num_gpus
 
 
 class Trainer(core_trainer.Trainer):
@@ -49,3 +51,26 @@ class Trainer(core_trainer.Trainer):
         scale = np.minimum(grad_clip_val / norm, 1.0)
         for param in params:
             param.grad[:] *= scale
+
+    def get_params(self) -> dict[str, Any]:
+        return get_params(self.model)
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        set_params(self.model, params)
+
+    def probe(self, batch: Any) -> dict[str, Any]:
+        named = self.model.named_scratch_params()
+        read = lambda: canonical((n, p.grad.asnumpy().copy()) for n, p in named)
+        saved = [p.grad.copy() for _, p in named]
+        with autograd.record():
+            logits = self.model(*batch[:-1])
+            loss = self.model.loss(logits, batch[-1])
+        loss.backward()
+        grads = read()
+        if self.gradient_clip_val > 0:
+            self.clip_gradients(self.gradient_clip_val, self.model)
+        clipped = read()
+        for (_, p), g in zip(named, saved, strict=True):
+            p.grad[:] = g
+        return {"logits": logits.asnumpy(), "loss": float(loss), "grads": grads,
+                "clipped": clipped}

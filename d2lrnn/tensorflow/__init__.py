@@ -1,17 +1,54 @@
 """``from d2lrnn import tensorflow as d2l``: the section on TensorFlow with Keras 3."""
 
-from d2lrnn.core import (HyperParameters, ProgressBoard, Vocab, add_to_class, check_len,
-                         check_shape)
+from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import seed as _seed
 from d2lrnn.core.trainer import TrainingDivergedError
-from d2lrnn.tensorflow.module import (Classifier, DataModule, Module, TimeMachine, get_params,
-                                      set_params)
+from d2lrnn.tensorflow.module import (
+    Classifier,
+    DataModule,
+    Module,
+    TimeMachine,
+    get_params,
+    set_params,
+)
 from d2lrnn.tensorflow.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.tensorflow.tensors import (abs, arange, argmax, astype, concat, cos, cpu, exp,
-                                       expand_dims, eye, float32, gpu, int32, int64, linspace,
-                                       log, matmul, meshgrid, normal, num_gpus, numpy, ones,
-                                       rand, reduce_mean, reduce_sum, reshape, sin, size, stack,
-                                       tanh, tensor, transpose, try_all_gpus, try_gpu, zeros)
+from d2lrnn.tensorflow.tensors import (
+    abs,
+    arange,
+    argmax,
+    astype,
+    concat,
+    cos,
+    cpu,
+    exp,
+    expand_dims,
+    eye,
+    float32,
+    gpu,
+    int32,
+    int64,
+    linspace,
+    log,
+    matmul,
+    meshgrid,
+    normal,
+    num_gpus,
+    numpy,
+    ones,
+    rand,
+    reduce_mean,
+    reduce_sum,
+    reshape,
+    sin,
+    size,
+    stack,
+    tanh,
+    tensor,
+    transpose,
+    try_all_gpus,
+    try_gpu,
+    zeros,
+)
 from d2lrnn.tensorflow.trainer import Trainer
 
 BACKEND = "tensorflow"

@@ -19,6 +19,7 @@ import tensorflow as tf
 from tensorflow.python.framework import ops
 
 from d2lrnn.core import trainer as core_trainer
+from d2lrnn.tensorflow.module import _named_variables, get_params, set_params
 
 
 @contextlib.contextmanager
@@ -68,7 +69,7 @@ class Trainer(core_trainer.Trainer):
         grads = tape.gradient(loss, self._variables)
         if self.gradient_clip_val > 0:
             grads = self.clip_gradients(self.gradient_clip_val, grads)
-        self.optim.apply_gradients(zip(grads, self._variables))
+        self.optim.apply_gradients(zip(grads, self._variables, strict=True))
         return loss
 
     def _train_graph(self, *batch: tf.Tensor) -> Any:
@@ -78,7 +79,7 @@ class Trainer(core_trainer.Trainer):
             grads = tape.gradient(loss, self._variables)
             if self.gradient_clip_val > 0:
                 grads = self.clip_gradients(self.gradient_clip_val, grads)
-            self.optim.apply_gradients(zip(grads, self._variables))
+            self.optim.apply_gradients(zip(grads, self._variables, strict=True))
         return loss, self.pack_plots(plotted)
 
     def _val_graph(self, *batch: tf.Tensor) -> Any:
@@ -119,3 +120,23 @@ class Trainer(core_trainer.Trainer):
         norm = tf.math.sqrt(sum(tf.reduce_sum(g ** 2) for g in grads))
         scale = tf.minimum(1.0, tf.constant(grad_clip_val, tf.float32) / norm)
         return [g * scale for g in grads]
+
+    def get_params(self) -> dict[str, Any]:
+        return get_params(self.model)
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        set_params(self.model, params)
+
+    def probe(self, batch: Any) -> dict[str, Any]:
+        names = {id(v): k for k, v in _named_variables(self.model).items()}
+        variables = self.model.trainable_variables
+        read = lambda gs: {names[id(v)]: tf.convert_to_tensor(g).numpy()
+                           for v, g in zip(variables, gs, strict=True)}
+        with tf.GradientTape() as tape:
+            logits = self.model(*batch[:-1])
+            loss = self.model.loss(logits, batch[-1])
+        grads = tape.gradient(loss, variables)
+        clipped = (self.clip_gradients(self.gradient_clip_val, grads)
+                   if self.gradient_clip_val > 0 else grads)
+        return {"logits": logits.numpy(), "loss": float(loss), "grads": read(grads),
+                "clipped": read(clipped)}

@@ -1,17 +1,45 @@
 """``from d2lrnn import torch as d2l``: the section on PyTorch."""
 
-from d2lrnn.core import (HyperParameters, ProgressBoard, Vocab, add_to_class, check_len,
-                         check_shape)
+from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import seed as _seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
-from d2lrnn.torch.module import (Classifier, DataModule, Module, TimeMachine, get_params,
-                                 set_params)
+from d2lrnn.torch.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.torch.tensors import (abs, arange, argmax, astype, concat, cos, exp, expand_dims,
-                                  eye, float32, int32, int64, linspace, log, matmul, meshgrid,
-                                  normal, numpy, ones, rand, randn, reduce_mean, reduce_sum,
-                                  reshape, sin, size, stack, tanh, tensor, to, transpose, zeros)
+from d2lrnn.torch.tensors import (
+    abs,
+    arange,
+    argmax,
+    astype,
+    concat,
+    cos,
+    exp,
+    expand_dims,
+    eye,
+    float32,
+    int32,
+    int64,
+    linspace,
+    log,
+    matmul,
+    meshgrid,
+    normal,
+    numpy,
+    ones,
+    rand,
+    randn,
+    reduce_mean,
+    reduce_sum,
+    reshape,
+    sin,
+    size,
+    stack,
+    tanh,
+    tensor,
+    to,
+    transpose,
+    zeros,
+)
 from d2lrnn.torch.trainer import Trainer
 
 BACKEND = "torch"

@@ -7,8 +7,10 @@ from typing import Any
 import torch
 
 from d2lrnn.core import trainer as core_trainer
+from d2lrnn.core.params import canonical
 from d2lrnn.torch.device import gpu
 from d2lrnn.torch.device import num_gpus as available_gpus
+from d2lrnn.torch.module import get_params, set_params
 
 
 class Trainer(core_trainer.Trainer):
@@ -52,3 +54,26 @@ class Trainer(core_trainer.Trainer):
         scale = torch.clamp(grad_clip_val / norm, max=1.0)
         for param in params:
             param.grad.mul_(scale)
+
+    def get_params(self) -> dict[str, Any]:
+        return get_params(self.model)
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        set_params(self.model, params)
+
+    def probe(self, batch: Any) -> dict[str, Any]:
+        named = dict(self.model.named_parameters())
+        read = lambda: canonical((n, p.grad.detach().cpu().numpy().copy())
+                                 for n, p in named.items())
+        self.model.zero_grad(set_to_none=True)
+        logits = self.model(*batch[:-1])
+        loss = self.model.loss(logits, batch[-1])
+        loss.backward()
+        grads = read()
+        if self.gradient_clip_val > 0:
+            with torch.no_grad():
+                self.clip_gradients(self.gradient_clip_val, self.model)
+        clipped = read()
+        self.model.zero_grad(set_to_none=True)
+        return {"logits": logits.detach().cpu().numpy(), "loss": float(loss.detach()),
+                "grads": grads, "clipped": clipped}
