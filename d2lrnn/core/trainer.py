@@ -153,15 +153,23 @@ class Trainer(HyperParameters):
             callback(self)
 
     def check_finite(self, losses: list[Any]) -> list[float]:
-        values = [float(v) for v in losses]
-        for i, v in enumerate(values):
-            if not math.isfinite(v):
-                raise TrainingDivergedError(
-                    f"training diverged: the loss is {v} at epoch {self.epoch + 1} "
-                    f"(of {self.max_epochs}), batch {i + 1} (of {len(values)}). The gradients "
-                    f"exploded; train with gradient clipping (gradient_clip_val=1 in the "
-                    f"book; now {self.gradient_clip_val:g}) or a smaller learning rate.")
-        return values
+        """The epoch's training losses as floats; TrainingDivergedError at the first batch
+        whose loss, or any value it plotted (e.g. perplexity = exp(loss)), is NaN or
+        infinite."""
+        values = {"loss": [float(v) for v in losses]}
+        for label, plotted in self.epoch_values.items():
+            if label.startswith("train_") and len(plotted) == len(losses):
+                values[label] = [float(v) for v in plotted]
+        for i in range(len(losses)):
+            for name, series in values.items():
+                if not math.isfinite(series[i]):
+                    raise TrainingDivergedError(
+                        f"training diverged: {name} is {series[i]} at epoch {self.epoch + 1} "
+                        f"(of {self.max_epochs}), batch {i + 1} (of {len(losses)}) (loss "
+                        f"{values['loss'][i]:.4g}). The gradients exploded; train with "
+                        f"gradient clipping (gradient_clip_val=1 in the book; now "
+                        f"{self.gradient_clip_val:g}) or a smaller learning rate.")
+        return values["loss"]
 
     # -- compiled steps and the board --------------------------------------------------------
     @contextmanager

@@ -31,6 +31,10 @@ class Module(nn.Module, core_module.Module):
         raise NotImplementedError
 
     def __call__(self, X: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(X, *args)
+
+    def forward(self, X: Any, *args: Any) -> Any:
+        assert hasattr(self, "net"), "Neural network is defined"
         return self.net(X, *args)
 
     def training_step(self, params: Any, batch: Any, state: Any) -> Any:

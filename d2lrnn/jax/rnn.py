@@ -84,7 +84,7 @@ class RNNLMScratch(Classifier):
         outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
         return stack(outputs, 1)
 
-    def __call__(self, X: jax.Array, state: Any = None) -> jax.Array:
+    def forward(self, X: jax.Array, state: Any = None) -> jax.Array:
         embs = self.one_hot(X)
         rnn_outputs, _ = self.rnn(embs, state)
         return self.output_layer(rnn_outputs)

@@ -54,7 +54,7 @@ class Trainer(core_trainer.Trainer):
         return [f"/GPU:{i}" for i in range(min(num_gpus, len(gpus)))]
 
     def prepare_fit(self) -> None:
-        self._variables = self.model.trainable_variables
+        self._variables = list(self.model.trainable_variables)  # a list: grads come back as one
         self._compiled_train = tf.function(self._train_graph, reduce_retracing=False)
         self._compiled_val = tf.function(self._val_graph, reduce_retracing=False)
         self._eager = not self.compile
@@ -90,7 +90,7 @@ class Trainer(core_trainer.Trainer):
     def _fallback(self, err: Exception) -> None:
         self._eager = True
         warnings.warn(f"d2lrnn.tensorflow: this model could not be compiled with tf.function "
-                      f"({type(err).__name__}: {str(err).splitlines()[0][:200]}); training "
+                      f"({type(err).__name__}: {str(err).strip()[-300:]}); training "
                       "eagerly, which is correct but slower.", RuntimeWarning, stacklevel=3)
 
     def fit_batch(self, batch: Any) -> tf.Tensor:
