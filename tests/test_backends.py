@@ -177,7 +177,8 @@ def test_predict_rejects_other_vocab(backend, d2l):
     ({"max_epochs": 1, "gradient_clip_val": -1}, "gradient_clip_val"),
     ({"max_epochs": 1, "gradient_clip_val": "1"}, "gradient_clip_val"),
     ({"max_epochs": 1, "gradient_clip_val": float("nan")}, "gradient_clip_val"),
-    ({"max_epochs": 1, "num_gpus": -1}, "num_gpus"), ({"max_epochs": 1, "num_gpus": 0.5}, "num_gpus"),
+    ({"max_epochs": 1, "num_gpus": -1}, "num_gpus"),
+    ({"max_epochs": 1, "num_gpus": 0.5}, "num_gpus"),
 ])
 def test_trainer_rejects_bad_arguments(d2l, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):

@@ -13,8 +13,13 @@ import d2lrnn
 from d2lrnn.core import ProgressBoard, TimeMachine, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core import random as d2l_random
 from d2lrnn.core.hparams import HyperParameters
-from d2lrnn.core.text import (TIMEMACHINE_SHA1, CorpusError, bundled_corpus_path, preprocess,
-                              read_corpus)
+from d2lrnn.core.text import (
+    TIMEMACHINE_SHA1,
+    CorpusError,
+    bundled_corpus_path,
+    preprocess,
+    read_corpus,
+)
 
 
 def test_bundled_corpus_is_the_books_file():
@@ -186,4 +191,13 @@ def test_board_records_cheaply_and_saves_png(tmp_path):
     png = open(path, "rb").read()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     assert board.renders == 1
-    assert "matplotlib.pyplot" not in sys.modules  # never pyplot: no window can open
+
+
+def test_board_never_uses_pyplot(tmp_path):
+    # pyplot is what opens windows; the board renders on an Agg canvas without it
+    code = ("import sys\nfrom d2lrnn.core import ProgressBoard\nb = ProgressBoard()\n"
+            "b.draw(1, 2.0, 'x')\nb.save(sys.argv[1])\n"
+            "print('matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.png")],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as onp
-from mxnet import gluon, np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
+from mxnet import gluon, np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn import core
 from d2lrnn.core import data as core_data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mxnet import np, npx  # noqa: E402  (after d2lrnn.mxnet.compat)
+from mxnet import np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core import decoding
 from d2lrnn.core import params as core_params

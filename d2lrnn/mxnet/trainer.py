@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mxnet import autograd, np  # noqa: E402  (after d2lrnn.mxnet.compat)
+from mxnet import autograd, np  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.params import canonical
