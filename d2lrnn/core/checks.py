@@ -54,3 +54,7 @@ def positive_number(name: str, value: Any) -> float:
     if value == 0:
         raise ValueError(f"{name} must be positive; got 0")
     return value
+
+
+#: Errors d2lrnn raises for bad input (the CLI prints them without a traceback).
+CHECKS_ERRORS = (ValueError, TypeError, ImportError)

@@ -71,6 +71,17 @@ class Vocab:
         self.token_to_idx = {token: idx for idx, token in enumerate(self.idx_to_token)}
         self._warned: set[Any] = set()
 
+    @classmethod
+    def from_idx_to_token(cls, idx_to_token: Sequence[str]) -> Vocab:
+        """A vocabulary with exactly this index order (e.g. read back from a checkpoint)."""
+        tokens = [str(t) for t in idx_to_token]
+        if "<unk>" not in tokens or len(set(tokens)) != len(tokens):
+            raise ValueError("vocabulary tokens must be unique and include '<unk>'")
+        vocab = cls()
+        vocab.idx_to_token = tokens
+        vocab.token_to_idx = {token: idx for idx, token in enumerate(tokens)}
+        return vocab
+
     def __len__(self) -> int:
         return len(self.idx_to_token)
 

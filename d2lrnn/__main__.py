@@ -1,0 +1,5 @@
+import sys
+
+from d2lrnn.cli import main
+
+sys.exit(main())

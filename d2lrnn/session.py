@@ -1,0 +1,91 @@
+"""Backend-neutral driving of the section's model: build, train, read and write parameters,
+predict. The CLI, the parity report and the benchmarks use this; it imports a framework only
+through ``load_backend``."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from d2lrnn import check_backend, load_backend
+from d2lrnn.core.checkpoint import Checkpoint
+from d2lrnn.core.text import Vocab
+
+BOOK = {"batch_size": 1024, "num_steps": 32, "num_hiddens": 32, "lr": 1.0, "clip": 1.0,
+        "epochs": 100}
+
+
+@dataclass
+class Run:
+    """A backend's model with the trainer that holds (or will hold) its parameters."""
+
+    backend: str
+    d2l: Any
+    model: Any
+    trainer: Any
+    vocab: Vocab
+    hparams: dict[str, Any]
+    data: Any = None
+    seconds: float = 0.0
+    metrics: list[dict[str, float]] = field(default_factory=list)
+
+    def get_params(self) -> dict[str, Any]:
+        return self.trainer.get_params()
+
+    def predict(self, prefix: str, num_preds: int, **sampling: Any) -> str:
+        if self.backend == "jax":
+            return self.model.predict(prefix, num_preds, self.vocab,
+                                      self.trainer.state.params, **sampling)
+        return self.model.predict(prefix, num_preds, self.vocab, **sampling)
+
+
+def train(backend: str, epochs: int = 100, batch_size: int = 1024, num_steps: int = 32,
+          num_hiddens: int = 32, lr: float = 1.0, clip: float = 1.0, seed: int | None = 0,
+          corpus: str | os.PathLike | None = None,
+          on_epoch: Callable[[Any], None] | None = None) -> Run:
+    """The book's run on ``backend`` (its defaults), from ``seed``."""
+    d2l = load_backend(check_backend(backend))
+    d2l.seed(seed)
+    split = {} if corpus is None else fit_split(corpus, num_steps)
+    data = d2l.TimeMachine(batch_size=batch_size, num_steps=num_steps, corpus=corpus, **split)
+    rnn = d2l.RNNScratch(num_inputs=len(data.vocab), num_hiddens=num_hiddens)
+    model = d2l.RNNLMScratch(rnn, vocab_size=len(data.vocab), lr=lr)
+    trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=clip, num_gpus=1)
+    if on_epoch is not None:
+        trainer.epoch_callbacks.append(on_epoch)
+    hparams = {"backend": backend, "epochs": epochs, "batch_size": batch_size,
+               "num_steps": num_steps, "num_hiddens": num_hiddens, "lr": lr, "clip": clip,
+               "seed": seed, "corpus": os.fspath(corpus) if corpus else None}
+    run = Run(backend, d2l, model, trainer, data.vocab, hparams, data)
+    start = time.perf_counter()
+    trainer.fit(model, data)
+    run.seconds = time.perf_counter() - start
+    run.metrics = trainer.metrics
+    return run
+
+
+def fit_split(corpus: str | os.PathLike, num_steps: int) -> dict[str, int]:
+    """The book's 10,000 / 5,000 windows, or 2/3 and 1/3 of a smaller corpus's windows."""
+    from d2lrnn.core.text import preprocess, read_corpus
+
+    windows = len(preprocess(read_corpus(corpus))) - num_steps
+    if windows >= 15_000 or windows < 3:
+        return {}  # the book's split (TimeMachine explains if the corpus is too short)
+    num_train = windows * 2 // 3
+    return {"num_train": num_train, "num_val": windows - num_train}
+
+
+def from_checkpoint(backend: str, ckpt: Checkpoint) -> Run:
+    """A model on ``backend`` holding the checkpoint's parameters, ready to predict."""
+    d2l = load_backend(check_backend(backend))
+    V, H = len(ckpt.vocab), int(ckpt.hparams["num_hiddens"])
+    rnn = d2l.RNNScratch(num_inputs=V, num_hiddens=H)
+    model = d2l.RNNLMScratch(rnn, vocab_size=V, lr=float(ckpt.hparams.get("lr", 1.0)))
+    trainer = d2l.Trainer(max_epochs=1)
+    data = d2l.TimeMachine(batch_size=1, num_steps=1, num_train=1, num_val=1)
+    trainer.setup(model, data)  # creates parameters (JAX: the TrainState)
+    trainer.set_params(ckpt.params)
+    return Run(backend, d2l, model, trainer, ckpt.vocab, dict(ckpt.hparams))

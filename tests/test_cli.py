@@ -1,0 +1,116 @@
+"""The command line end to end: train, generate on another backend, compare, checkpoints."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from d2lrnn import cli
+from d2lrnn.core import checkpoint
+
+SMALL = ["--epochs", "2", "--batch-size", "256", "--num-steps", "16", "--num-hiddens", "24"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    proc = subprocess.run([str(Path(sys.executable).parent / "d2lrnn"), "train", "--backend",
+                           "torch", *SMALL, "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return out, proc.stdout, proc.stderr
+
+
+def test_train_writes_plot_checkpoint_and_text(trained):
+    out, stdout, stderr = trained
+    assert "validation perplexity" in stdout
+    assert "epoch/s" in stderr or "s/epoch" in stderr  # the tqdm progress bar
+    assert "tok_s=" in stderr and "val_ppl=" in stderr
+    png = (out / "perplexity.png").read_bytes()
+    assert png[:4] == b"\x89PNG" and len(png) > 10_000
+    ckpt = checkpoint.load(out / "model.npz")
+    assert ckpt.params["W_xh"].shape == (28, 24) and len(ckpt.vocab) == 28
+    assert ckpt.hparams["backend"] == "torch" and ckpt.hparams["epochs"] == 2
+
+
+@pytest.mark.parametrize("backend", ["mxnet", "tensorflow", "jax", "torch"])
+def test_generate_on_any_backend_gives_the_same_greedy_text(trained, backend, capsys):
+    out, stdout, _ = trained
+    printed = stdout.strip().splitlines()[-1].split(": ", 1)[1]
+    assert cli.main(["generate", "--checkpoint", str(out / "model.npz"), "--prefix", "it has",
+                     "--num", "20", "--backend", backend]) == 0
+    assert repr(capsys.readouterr().out.strip("\n")) == printed
+
+
+def test_sampling_is_seeded(trained, capsys):
+    out, _, _ = trained
+    args = ["generate", "--checkpoint", str(out / "model.npz"), "--prefix", "the", "--num",
+            "40", "--temperature", "1.5", "--seed", "3"]
+    texts = []
+    for backend in ("torch", "jax", "torch"):
+        cli.main([*args, "--backend", backend])
+        texts.append(capsys.readouterr().out)
+    assert texts[0] == texts[2]
+    assert texts[0] == texts[1]  # same logits, same seed: same draws on another backend
+
+
+def test_compare_two_backends(tmp_path, capsys):
+    assert cli.main(["compare", "--backends", "torch", "jax", *SMALL, "--out",
+                     str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| torch")
+            or line.startswith("| jax")]
+    assert len(rows) == 2 and "tokens/s" in out
+    ppl = [float(r.split("|")[3]) for r in rows]
+    assert abs(ppl[0] - ppl[1]) / ppl[0] < 0.03  # the same seed: nearly the same run
+    png = (tmp_path / "compare.png").read_bytes()
+    assert png[:4] == b"\x89PNG" and len(png) > 20_000
+
+
+def test_checkpoint_errors(trained, tmp_path, capsys):
+    out, _, _ = trained
+    good = out / "model.npz"
+    with pytest.raises(checkpoint.CheckpointError, match="no such file"):
+        checkpoint.load(tmp_path / "nope.npz")
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(good.read_bytes()[:500])
+    with pytest.raises(checkpoint.CheckpointError, match="truncated"):
+        checkpoint.load(truncated)
+    ck = checkpoint.load(good)
+    bad = dict(ck.params, W_hh=np.zeros((3, 3), np.float32))
+    with pytest.raises(ValueError, match=r"W_hh"):
+        checkpoint.save(tmp_path / "bad.npz", bad, ck.vocab, ck.hparams)
+    assert not (tmp_path / "bad.npz").exists()  # nothing half-written
+    # a file whose arrays do not fit the stored hyperparameters
+    arrays = dict(np.load(good, allow_pickle=False))
+    arrays["W_hq"] = np.zeros((5, 28), np.float32)
+    np.savez(tmp_path / "mismatch.npz", **arrays)
+    with pytest.raises(checkpoint.CheckpointError, match="W_hq.*shape"):
+        checkpoint.load(tmp_path / "mismatch.npz")
+    assert cli.main(["generate", "--checkpoint", str(truncated), "--prefix", "a"]) == 2
+    assert "truncated" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, match", [
+    (None, "no such file"), (b"", "no letters"), (b"\x89PNG\x00\x00binary", "not a text file"),
+])
+def test_corpus_errors_are_reported(tmp_path, capsys, content, match):
+    path = tmp_path / "book.txt"
+    if content is not None:
+        path.write_bytes(content)
+    assert cli.main(["train", "--corpus", str(path), "--epochs", "1", "--out",
+                     str(tmp_path / "o")]) == 2
+    assert match in capsys.readouterr().err
+
+
+def test_other_corpus_trains(tmp_path, capsys):
+    path = tmp_path / "book.txt"
+    path.write_text("The Martians landed near Woking. " * 400, encoding="utf-8")
+    assert cli.main(["train", "--corpus", str(path), "--epochs", "1", "--batch-size", "64",
+                     "--num-steps", "8", "--out", str(tmp_path / "o")]) == 0
+    ckpt = checkpoint.load(tmp_path / "o" / "model.npz")
+    assert "w" in ckpt.vocab.idx_to_token and "z" not in ckpt.vocab.idx_to_token
