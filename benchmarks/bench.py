@@ -1,0 +1,220 @@
+"""Speed benchmark: every installed backend at the book's shapes, side by side in one run.
+
+For each backend, in its own fresh process (so peak memory is its own):
+  (a) d2lrnn's training step (forward, BPTT, clip, SGD) at batch 1024, 32 steps, 32 hidden,
+      28 tokens: median ms and tokens/s;
+  (b) the framework's own fused RNN layer on the same shapes and the same work (one-hot
+      input, tanh RNN, linear output, mean cross-entropy, backward, SGD): torch.nn.RNN,
+      keras.layers.SimpleRNN in tf.function, flax.linen.RNN(SimpleCell) under jax.jit,
+      gluon.rnn.RNN (oneDNN);
+  (c) the whole book run (``--epochs``, default 100): seconds per epoch, first epoch
+      (compilation) included, and the final validation perplexity;
+  (d) peak resident memory of the process.
+
+    python benchmarks/bench.py [--backends torch jax] [--epochs 100] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+B, T, H, V = 1024, 32, 32, 28
+
+
+def median_ms(fn, repeat: int = 20, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def batch() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T))
+
+
+def scratch_step(backend: str) -> float:
+    from d2lrnn import parity
+    case = parity.make_case(sigma=0.01, clip=1.0)
+    _, data, _, trainer = parity.build(backend, case)
+    prepared = trainer.prepare_batch((data.to_tensor(case.X), data.to_tensor(case.Y)))
+
+    def step():
+        loss = trainer.fit_batch(prepared)
+        float(loss)  # wait for the step to finish (async engines)
+    return median_ms(step)
+
+
+def fused_torch() -> float:
+    import torch
+    X, Y = (torch.from_numpy(a) for a in batch())
+    rnn, out = torch.nn.RNN(V, H), torch.nn.Linear(H, V)
+    params = [*rnn.parameters(), *out.parameters()]
+    opt = torch.optim.SGD(params, lr=1.0)
+
+    def step():
+        opt.zero_grad()
+        h, _ = rnn(torch.nn.functional.one_hot(X.T, V).float())
+        loss = torch.nn.functional.cross_entropy(out(h).reshape(-1, V), Y.T.reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        float(loss)
+    return median_ms(step)
+
+
+def fused_tensorflow() -> float:
+    import keras
+    import tensorflow as tf
+    X, Y = (tf.constant(a, tf.int32) for a in batch())
+    rnn = keras.layers.SimpleRNN(H, return_sequences=True)
+    dense = keras.layers.Dense(V)
+    rnn.build((B, T, V))
+    dense.build((B, T, H))
+    variables = [*rnn.trainable_variables, *dense.trainable_variables]
+    opt = keras.optimizers.SGD(1.0, global_clipnorm=1.0)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            logits = dense(rnn(tf.one_hot(X, V)))
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(Y, logits))
+        opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        return loss
+    return median_ms(lambda: float(step()))
+
+
+def fused_jax() -> float:
+    import jax
+    import optax
+    from flax import linen as nn
+    X, Y = (jax.numpy.asarray(a, jax.numpy.int32) for a in batch())
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, X):
+            h = nn.RNN(nn.SimpleCell(H))(jax.nn.one_hot(X, V))
+            return nn.Dense(V)(h)
+
+    net = Net()
+    params = net.init(jax.random.key(0), X)
+    tx = optax.chain(optax.clip_by_global_norm(1.0), optax.sgd(1.0))
+    opt_state = tx.init(params)
+
+    @jax.jit
+    def step(params, opt_state):
+        def loss_fn(p):
+            logits = net.apply(p, X)
+            return optax.softmax_cross_entropy_with_integer_labels(logits, Y).mean()
+        loss, grads = jax.value_and_grad(loss_fn)(params)
+        updates, opt_state = tx.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state, loss
+
+    state = [params, opt_state]
+
+    def run():
+        state[0], state[1], loss = step(state[0], state[1])
+        float(loss)
+    return median_ms(run)
+
+
+def fused_mxnet() -> float:
+    import d2lrnn.mxnet  # noqa: F401  (the numpy 2 compatibility step)
+    from mxnet import autograd, gluon, np, npx
+    X, Y = (np.array(a, dtype="int32") for a in batch())
+    rnn, dense = gluon.rnn.RNN(H, activation="tanh"), gluon.nn.Dense(V, flatten=False)
+    rnn.initialize()
+    dense.initialize()
+    params = {**rnn.collect_params(), **dense.collect_params()}
+    trainer = gluon.Trainer(params, "sgd", {"learning_rate": 1.0, "clip_gradient": None})
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
+
+    def step():
+        with autograd.record():
+            logits = dense(rnn(npx.one_hot(X.T, V)))
+            loss = loss_fn(logits, Y.T).mean()
+        loss.backward()
+        grads = [p.grad() for p in params.values()]
+        gluon.utils.clip_global_norm(grads, 1.0)
+        trainer.step(1)
+        float(loss)
+    return median_ms(step)
+
+
+FUSED = {"torch": ("torch.nn.RNN", fused_torch),
+         "tensorflow": ("keras SimpleRNN, tf.function", fused_tensorflow),
+         "jax": ("flax nn.RNN(SimpleCell), jit", fused_jax),
+         "mxnet": ("gluon.rnn.RNN (oneDNN)", fused_mxnet)}
+
+
+def one(backend: str, epochs: int) -> dict[str, Any]:
+    from d2lrnn.session import train
+    out: dict[str, Any] = {"backend": backend}
+    out["scratch_ms"] = scratch_step(backend)
+    out["fused_layer"], fn = FUSED[backend]
+    out["fused_ms"] = fn()
+    if epochs:
+        run = train(backend, epochs=epochs, seed=0)
+        out["epochs"] = epochs
+        out["s_per_epoch"] = run.seconds / epochs
+        out["first_epoch_s"] = run.metrics[0]["seconds"]
+        out["val_ppl"] = run.metrics[-1]["val_ppl"]
+    out["tokens_per_s"] = B * T / (out["scratch_ms"] / 1e3)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+BOOK_LIBRARY_S_PER_EPOCH = {"torch": 0.84, "mxnet": 1.80, "tensorflow": 1.41, "jax": 0.77}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backends", nargs="+", default=None)
+    p.add_argument("--epochs", type=int, default=100)
+    p.add_argument("--json", default="benchmarks/results.json")
+    p.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.epochs)))
+        return
+    from d2lrnn.parity import available
+    rows = []
+    for backend in args.backends or available():
+        proc = subprocess.run([sys.executable, __file__, "--one", backend, "--epochs",
+                               str(args.epochs)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"{backend}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+            continue
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    print("| backend | scratch step ms | tokens/s | fused layer | fused ms | scratch/fused "
+          "| s/epoch | 1st epoch s | vs book lib | val ppl | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        spe = r.get("s_per_epoch", float("nan"))
+        print(f"| {r['backend']} | {r['scratch_ms']:.1f} | {r['tokens_per_s']:,.0f} | "
+              f"{r['fused_layer']} | {r['fused_ms']:.1f} | "
+              f"{r['scratch_ms'] / r['fused_ms']:.2f} | {spe:.3f} | "
+              f"{r.get('first_epoch_s', float('nan')):.2f} | "
+              f"{BOOK_LIBRARY_S_PER_EPOCH[r['backend']] / spe:.1f}x | "
+              f"{r.get('val_ppl', float('nan')):.2f} | {r['peak_rss_mb']:.0f} |")
+    with open(args.json, "w") as f:
+        json.dump({"machine": {"cpus": __import__("os").cpu_count()}, "rows": rows}, f,
+                  indent=1)
+    print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
