@@ -21,7 +21,7 @@ def test_all_four_backends_import_in_one_process():
 def test_short_training_runs_agree():
     runs = {b: train(b, epochs=3, seed=0) for b in BACKENDS}
     final = {b: (r.metrics[-1]["train_ppl"], r.metrics[-1]["val_ppl"]) for b, r in runs.items()}
-    for i, name in enumerate(("train", "val")):
+    for i in range(2):  # train, val
         values = np.array([v[i] for v in final.values()])
         assert values.max() < CEILING_3_EPOCHS, final
         assert (values.max() - values.min()) / values.mean() < parity.PPL_BAND, final

@@ -3,6 +3,7 @@
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import seed as _seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
@@ -40,6 +41,7 @@ from d2lrnn.jax.tensors import (
 from d2lrnn.jax.trainer import Trainer, TrainState
 
 BACKEND = "jax"
+_enable_cache()  # compiled steps are reused across runs (see d2lrnn/jax/cache.py)
 
 
 def seed(s: int | None) -> None:
