@@ -103,3 +103,19 @@ def test_memory_is_bounded_training_backend_after_backend():
     # backends may not add more than 150 MB (measured: a few tens of MB, from JAX/TF traces
     # of new model instances).
     assert rss[2] - rss[0] < 150, rss
+
+
+@pytest.mark.parametrize("setting, expect_files", [("dir", True), ("0", False)])
+def test_jax_compilation_cache(tmp_path, setting, expect_files):
+    cache = tmp_path / "cache"
+    env_value = str(cache) if setting == "dir" else "0"
+    code = f"""
+        import os
+        os.environ["D2LRNN_JAX_CACHE"] = {env_value!r}
+        from d2lrnn.session import train
+        train("jax", epochs=1, batch_size=1024, num_steps=32)
+        print("ok")
+    """
+    assert run_python(code) == "ok"
+    files = list(cache.rglob("*")) if cache.exists() else []
+    assert bool(files) == expect_files

@@ -88,7 +88,8 @@ class Vocab:
     def __getitem__(self, tokens: Any) -> Any:
         if not isinstance(tokens, (list, tuple)):
             return self.token_to_idx.get(tokens, self.unk)
-        return [self.__getitem__(token) for token in tokens]
+        get, unk = self.token_to_idx.get, self.unk
+        return [get(t, unk) if not isinstance(t, (list, tuple)) else self[t] for t in tokens]
 
     def to_tokens(self, indices: Any) -> Any:
         if hasattr(indices, "__len__") and len(indices) > 1:
