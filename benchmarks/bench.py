@@ -74,7 +74,7 @@ def fused_torch() -> float:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        float(loss)
+        float(loss.detach())
     return median_ms(step)
 
 
@@ -155,7 +155,7 @@ def fused_mxnet() -> float:
         for g in grads:
             g[:] *= scale
         trainer.step(1)
-        float(loss)
+        float(loss.detach())
     return median_ms(step)
 
 
