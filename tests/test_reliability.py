@@ -91,7 +91,7 @@ def test_memory_is_bounded_training_backend_after_backend():
         from d2lrnn.session import train
         proc = psutil.Process()
         rss = []
-        for round in range(3):
+        for round in range(4):
             for b in ("torch", "mxnet", "tensorflow", "jax"):
                 train(b, epochs=1, batch_size=256, num_steps=16, num_hiddens=16)
                 gc.collect()
@@ -99,10 +99,11 @@ def test_memory_is_bounded_training_backend_after_backend():
         print(json.dumps(rss))
     """, timeout=900)
     rss = json.loads(out)
-    # After the first round (frameworks loaded, kernels compiled), another round of all four
-    # backends may not add more than 150 MB (measured: a few tens of MB, from JAX/TF traces
-    # of new model instances).
-    assert rss[2] - rss[0] < 150, rss
+    # After the first round (frameworks loaded, kernels compiled), two more rounds of all four
+    # backends may add at most 60 MB (measured: ~10 MB per round, mostly TensorFlow's graph
+    # bookkeeping). Before the JAX trainer held its model weakly, JAX alone kept every
+    # trainer, model and dataset alive: +38 MB per fit, which this bound catches.
+    assert rss[3] - rss[1] < 60, rss
 
 
 @pytest.mark.parametrize("setting, expect_files", [("dir", True), ("0", False)])
