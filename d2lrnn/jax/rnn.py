@@ -9,10 +9,11 @@ import numpy as np
 from flax import linen as nn
 from jax import numpy as jnp
 
-from d2lrnn.core import decoding
 from d2lrnn.core import params as core_params
+from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.jax import tensors
 from d2lrnn.jax.module import Classifier
-from d2lrnn.jax.tensors import matmul, normal_init, stack, tanh
+from d2lrnn.jax.tensors import matmul, normal_init, tanh
 
 
 class RNNScratch(nn.Module):
@@ -47,12 +48,13 @@ class RNNScratch(nn.Module):
         return outputs, state
 
 
-class RNNLMScratch(Classifier):
+class RNNLMScratch(RNNLMScratchBase, Classifier):
     """The RNN-based language model implemented from scratch."""
 
     rnn: nn.Module
     vocab_size: int
     lr: float = 0.01
+    ops = tensors  # output_layer and forward come from the shared RNNLMScratchBase
 
     def __post_init__(self) -> None:
         core_params.check_lm_args(self.rnn, self.vocab_size, self.lr)
@@ -79,33 +81,23 @@ class RNNLMScratch(Classifier):
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
         return jax.nn.one_hot(X.T, self.vocab_size)
 
-    def output_layer(self, rnn_outputs: list[jax.Array]) -> jax.Array:
-        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
-        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
-        return stack(outputs, 1)
-
-    def forward(self, X: jax.Array, state: Any = None) -> jax.Array:
-        embs = self.one_hot(X)
-        rnn_outputs, _ = self.rnn(embs, state)
-        return self.output_layer(rnn_outputs)
-
     def predict(self, prefix: str, num_preds: int, vocab: Any, params: Any, *,
                 temperature: float | None = None, alpha: float | None = None,
                 seed: int | None = None) -> str:
         """Continue ``prefix`` by ``num_preds`` characters with ``params`` (e.g.
         ``trainer.state.params``): greedy as in the book, or sampled."""
-        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
-                                    alpha)
         if not isinstance(params, dict) or "rnn" not in params:
             raise TypeError("params must be the model's parameter tree, e.g. "
                             "trainer.state.params")
+        return self._generate(prefix, num_preds, vocab, params, temperature, alpha, seed)
+
+    def decode_step(self, params: Any) -> Any:
         step_fn = _predict_step(self)
 
         def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
             logits, state = step_fn(params, jnp.array([[token]]), state)
             return (np.asarray(logits) if need_logits else None), state
-
-        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
+        return step
 
 
 def _predict_step(model: RNNLMScratch):

@@ -6,10 +6,11 @@ from typing import Any
 
 from mxnet import np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
-from d2lrnn.core import decoding
 from d2lrnn.core import params as core_params
+from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.mxnet import tensors
 from d2lrnn.mxnet.module import Classifier, Module
-from d2lrnn.mxnet.tensors import matmul, randn, stack, tanh, zeros
+from d2lrnn.mxnet.tensors import matmul, randn, tanh, zeros
 
 
 class RNNScratch(Module):
@@ -37,8 +38,10 @@ class RNNScratch(Module):
         return outputs, state
 
 
-class RNNLMScratch(Classifier):
+class RNNLMScratch(RNNLMScratchBase, Classifier):
     """The RNN-based language model implemented from scratch."""
+
+    ops = tensors
 
     def __init__(self, rnn: RNNScratch, vocab_size: int, lr: float = 0.01) -> None:
         core_params.check_lm_args(rnn, vocab_size, lr)
@@ -52,36 +55,11 @@ class RNNLMScratch(Classifier):
         for param in self.get_scratch_params():
             param.attach_grad()
 
-    def training_step(self, batch: Any) -> Any:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("ppl", np.exp(l), train=True)
-        return l
-
-    def validation_step(self, batch: Any) -> None:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("ppl", np.exp(l), train=False)
-
     def one_hot(self, X: Any) -> Any:
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
         return npx.one_hot(X.T, self.vocab_size)
 
-    def output_layer(self, rnn_outputs: list[Any]) -> Any:
-        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
-        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
-        return stack(outputs, 1)
-
-    def forward(self, X: Any, state: Any = None) -> Any:
-        embs = self.one_hot(X)
-        rnn_outputs, _ = self.rnn(embs, state)
-        return self.output_layer(rnn_outputs)
-
-    def predict(self, prefix: str, num_preds: int, vocab: Any, device: Any = None, *,
-                temperature: float | None = None, alpha: float | None = None,
-                seed: int | None = None) -> str:
-        """Continue ``prefix`` by ``num_preds`` characters: greedy as in the book, or sampled
-        with ``temperature`` / ``alpha``."""
-        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
-                                    alpha)
+    def decode_step(self, device: Any) -> Any:
         device = device if device is not None else self.W_hq.ctx
 
         def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
@@ -90,5 +68,4 @@ class RNNLMScratch(Classifier):
             if not need_logits:
                 return None, state
             return self.output_layer(rnn_outputs)[0, 0].asnumpy(), state
-
-        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
+        return step

@@ -6,10 +6,11 @@ from typing import Any
 
 import tensorflow as tf
 
-from d2lrnn.core import decoding
 from d2lrnn.core import params as core_params
+from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.tensorflow import tensors
 from d2lrnn.tensorflow.module import Classifier, Module
-from d2lrnn.tensorflow.tensors import matmul, normal, reshape, stack, tanh, zeros
+from d2lrnn.tensorflow.tensors import matmul, normal, reshape, tanh, zeros
 
 
 class RNNScratch(Module):
@@ -39,8 +40,10 @@ class RNNScratch(Module):
         return outputs, state
 
 
-class RNNLMScratch(Classifier):
+class RNNLMScratch(RNNLMScratchBase, Classifier):
     """The RNN-based language model implemented from scratch."""
+
+    ops = tensors
 
     def __init__(self, rnn: RNNScratch, vocab_size: int, lr: float = 0.01) -> None:
         core_params.check_lm_args(rnn, vocab_size, lr)
@@ -53,41 +56,14 @@ class RNNLMScratch(Classifier):
                                 * self.rnn.sigma, name="W_hq")
         self.b_q = tf.Variable(zeros(self.vocab_size), name="b_q")
 
-    def training_step(self, batch: Any) -> tf.Tensor:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("ppl", tf.exp(l), train=True)
-        return l
-
-    def validation_step(self, batch: Any) -> None:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("ppl", tf.exp(l), train=False)
-
     def one_hot(self, X: tf.Tensor) -> tf.Tensor:
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
         return tf.one_hot(tf.transpose(X), self.vocab_size)
 
-    def output_layer(self, rnn_outputs: list[tf.Tensor]) -> tf.Tensor:
-        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
-        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
-        return stack(outputs, 1)
-
-    def forward(self, X: tf.Tensor, state: Any = None) -> tf.Tensor:
-        embs = self.one_hot(X)
-        rnn_outputs, _ = self.rnn(embs, state)
-        return self.output_layer(rnn_outputs)
-
-    def predict(self, prefix: str, num_preds: int, vocab: Any, device: Any = None, *,
-                temperature: float | None = None, alpha: float | None = None,
-                seed: int | None = None) -> str:
-        """Continue ``prefix`` by ``num_preds`` characters (a string, also on TensorFlow):
-        greedy as in the book, or sampled with ``temperature`` / ``alpha``."""
-        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
-                                    alpha)
-
+    def decode_step(self, device: Any) -> Any:
         def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
             rnn_outputs, state = self.rnn(self.one_hot(tf.constant([[token]])), state)
             if not need_logits:
                 return None, state
             return self.output_layer(rnn_outputs)[0, 0].numpy(), state
-
-        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
+        return step

@@ -8,10 +8,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from d2lrnn.core import decoding
 from d2lrnn.core import params as core_params
+from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.torch import tensors
 from d2lrnn.torch.module import Classifier, Module
-from d2lrnn.torch.tensors import matmul, randn, stack, tanh, zeros
+from d2lrnn.torch.tensors import matmul, randn, tanh, zeros
 
 
 class RNNScratch(Module):
@@ -40,8 +41,10 @@ class RNNScratch(Module):
         return outputs, state
 
 
-class RNNLMScratch(Classifier):
+class RNNLMScratch(RNNLMScratchBase, Classifier):
     """The RNN-based language model implemented from scratch."""
+
+    ops = tensors
 
     def __init__(self, rnn: RNNScratch, vocab_size: int, lr: float = 0.01) -> None:
         core_params.check_lm_args(rnn, vocab_size, lr)
@@ -53,36 +56,11 @@ class RNNLMScratch(Classifier):
         self.W_hq = nn.Parameter(randn(self.rnn.num_hiddens, self.vocab_size) * self.rnn.sigma)
         self.b_q = nn.Parameter(zeros(self.vocab_size))
 
-    def training_step(self, batch: Any) -> torch.Tensor:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("ppl", torch.exp(l), train=True)
-        return l
-
-    def validation_step(self, batch: Any) -> None:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("ppl", torch.exp(l), train=False)
-
     def one_hot(self, X: torch.Tensor) -> torch.Tensor:
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
         return F.one_hot(X.T, self.vocab_size).type(torch.float32)
 
-    def output_layer(self, rnn_outputs: list[torch.Tensor]) -> torch.Tensor:
-        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
-        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
-        return stack(outputs, 1)
-
-    def forward(self, X: torch.Tensor, state: Any = None) -> torch.Tensor:
-        embs = self.one_hot(X)
-        rnn_outputs, _ = self.rnn(embs, state)
-        return self.output_layer(rnn_outputs)
-
-    def predict(self, prefix: str, num_preds: int, vocab: Any, device: Any = None, *,
-                temperature: float | None = None, alpha: float | None = None,
-                seed: int | None = None) -> str:
-        """Continue ``prefix`` by ``num_preds`` characters: greedy (the book), or sampled with
-        ``temperature`` or ``alpha`` (p**alpha), reproducibly for a given ``seed``."""
-        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
-                                    alpha)
+    def decode_step(self, device: Any) -> Any:
         device = device if device is not None else self.W_hq.device
 
         @torch.no_grad()
@@ -92,5 +70,4 @@ class RNNLMScratch(Classifier):
             if not need_logits:
                 return None, state
             return self.output_layer(rnn_outputs)[0, 0].cpu().numpy(), state
-
-        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
+        return step

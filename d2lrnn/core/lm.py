@@ -1,0 +1,56 @@
+"""The parts of the book's ``RNNLMScratch`` that read the same on every framework (the book's
+``%%tab all`` cells), written once. A backend's ``RNNLMScratch`` adds what differs: its
+parameters (``init_params``), ``one_hot``, and one decoding step (``decode_step``).
+
+``ops`` is the backend's tensor-alias module (``d2l.exp``, ``d2l.matmul``, ``d2l.stack``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from d2lrnn.core import decoding
+
+
+class RNNLMScratchBase:
+    """Training/validation steps, output layer, forward and predict of the RNN LM."""
+
+    ops: ClassVar[Any]
+
+    def training_step(self, batch: Any) -> Any:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("ppl", self.ops.exp(l), train=True)
+        return l
+
+    def validation_step(self, batch: Any) -> None:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("ppl", self.ops.exp(l), train=False)
+
+    def output_layer(self, rnn_outputs: list[Any]) -> Any:
+        # num_steps x (batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        outputs = [self.ops.matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
+        return self.ops.stack(outputs, 1)
+
+    def forward(self, X: Any, state: Any = None) -> Any:
+        embs = self.one_hot(X)  # (num_steps, batch_size, vocab_size)
+        rnn_outputs, _ = self.rnn(embs, state)
+        return self.output_layer(rnn_outputs)
+
+    def decode_step(self, context: Any) -> decoding.StepFn:
+        """step(token, state, need_logits) -> (NumPy logits (vocab_size,) or None, state)."""
+        raise NotImplementedError
+
+    def predict(self, prefix: str, num_preds: int, vocab: Any, device: Any = None, *,
+                temperature: float | None = None, alpha: float | None = None,
+                seed: int | None = None) -> str:
+        """Continue ``prefix`` by ``num_preds`` characters: greedy (the book), or sampled with
+        ``temperature`` or ``alpha`` (p**alpha), reproducibly for a given ``seed``."""
+        return self._generate(prefix, num_preds, vocab, device, temperature, alpha, seed)
+
+    def _generate(self, prefix: str, num_preds: int, vocab: Any, context: Any,
+                  temperature: float | None, alpha: float | None, seed: int | None) -> str:
+        decoding.check_predict_args(prefix, num_preds, vocab, self.vocab_size, temperature,
+                                    alpha)
+        step: Callable[..., Any] = self.decode_step(context)
+        return decoding.generate(step, prefix, num_preds, vocab, temperature, alpha, seed)
