@@ -252,3 +252,18 @@ def test_seed_gives_the_same_initial_weights_everywhere(d2l):
         np.testing.assert_array_equal(a[k], b[k])
         np.testing.assert_allclose(a[k], want[k], rtol=1e-6)
     assert not np.allclose(a["W_xh"], c["W_xh"])
+
+
+def test_classifier_validation_step_plots_loss_and_accuracy(backend, d2l):
+    data, model = build_lm(d2l, num_train=64, num_val=64)
+    trainer = d2l.Trainer(max_epochs=1)
+    trainer.setup(model, data)
+    batch = trainer.prepare_batch(next(iter(trainer.val_dataloader)))
+    if backend == "jax":
+        d2l.Classifier.validation_step(model, trainer.state.params, batch, trainer.state)
+    else:
+        d2l.Classifier.validation_step(model, batch)
+    values = trainer.epoch_values
+    assert set(values) == {"val_loss", "val_acc"}
+    assert 2.5 < float(values["val_loss"][0]) < 4.0  # ~ln 28 for a fresh model
+    assert 0.0 <= float(values["val_acc"][0]) <= 1.0

@@ -23,6 +23,17 @@ class Module(HyperParameters):
     def new_board() -> ProgressBoard:
         return ProgressBoard(xlabel="epoch")
 
+    # The book's steps where they read the same on torch, MXNet and TensorFlow (JAX's take
+    # params and a TrainState, so d2lrnn.jax overrides them).
+    def training_step(self, batch: Any) -> Any:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("loss", l, train=True)
+        return l
+
+    def validation_step(self, batch: Any) -> None:
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot("loss", l, train=False)
+
     def detach(self, value: Any) -> Any:
         """``value`` without autograd history (backends override), so the board keeps no graph
         alive."""
@@ -54,3 +65,12 @@ class Module(HyperParameters):
         value = self.detach(value)
         trainer.epoch_values.setdefault(label, []).append(value)
         self.board.draw(x, value, label, every_n=max(1, int(n)))
+
+
+class ClassifierSteps:
+    """The book's Classifier.validation_step (torch, MXNet, TensorFlow): loss and accuracy."""
+
+    def validation_step(self, batch: Any) -> None:
+        Y_hat = self(*batch[:-1])
+        self.plot("loss", self.loss(Y_hat, batch[-1]), train=False)
+        self.plot("acc", self.accuracy(Y_hat, batch[-1]), train=False)

@@ -49,15 +49,6 @@ class Module(gluon.nn.Block, core_module.Module):
         assert hasattr(self, "net"), "Neural network is defined"
         return self.net(X)
 
-    def training_step(self, batch: Any) -> Any:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("loss", l, train=True)
-        return l
-
-    def validation_step(self, batch: Any) -> None:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("loss", l, train=False)
-
     def named_scratch_params(self, prefix: str = "") -> list[tuple[str, Any]]:
         """(name, array) of every ndarray attribute, sub-modules included, in ``dir`` order."""
         named = []
@@ -85,13 +76,8 @@ class Module(gluon.nn.Block, core_module.Module):
         return gluon.Trainer(params, "sgd", {"learning_rate": self.lr})
 
 
-class Classifier(Module):
+class Classifier(core_module.ClassifierSteps, Module):
     """A Module with the cross-entropy loss and accuracy."""
-
-    def validation_step(self, batch: Any) -> None:
-        Y_hat = self(*batch[:-1])
-        self.plot("loss", self.loss(Y_hat, batch[-1]), train=False)
-        self.plot("acc", self.accuracy(Y_hat, batch[-1]), train=False)
 
     def accuracy(self, Y_hat: Any, Y: Any, averaged: bool = True) -> Any:
         Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))

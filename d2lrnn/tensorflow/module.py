@@ -36,27 +36,13 @@ class Module(tf.Module, core_module.Module):
         assert hasattr(self, "net"), "Neural network is defined"
         return self.net(X)
 
-    def training_step(self, batch: Any) -> tf.Tensor:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("loss", l, train=True)
-        return l
-
-    def validation_step(self, batch: Any) -> None:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("loss", l, train=False)
-
     def configure_optimizers(self) -> keras.optimizers.Optimizer:
         # Keras 3 refuses an int learning rate (the book's lr=1): pass a float.
         return keras.optimizers.SGD(float(self.lr))
 
 
-class Classifier(Module):
+class Classifier(core_module.ClassifierSteps, Module):
     """A Module with the cross-entropy loss and accuracy."""
-
-    def validation_step(self, batch: Any) -> None:
-        Y_hat = self(*batch[:-1])
-        self.plot("loss", self.loss(Y_hat, batch[-1]), train=False)
-        self.plot("acc", self.accuracy(Y_hat, batch[-1]), train=False)
 
     def accuracy(self, Y_hat: tf.Tensor, Y: tf.Tensor, averaged: bool = True) -> tf.Tensor:
         Y_hat = tf.reshape(Y_hat, (-1, Y_hat.shape[-1]))

@@ -33,26 +33,12 @@ class Module(nn.Module, core_module.Module):
         assert hasattr(self, "net"), "Neural network is defined"
         return self.net(X)
 
-    def training_step(self, batch: Any) -> torch.Tensor:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("loss", l, train=True)
-        return l
-
-    def validation_step(self, batch: Any) -> None:
-        l = self.loss(self(*batch[:-1]), batch[-1])
-        self.plot("loss", l, train=False)
-
     def configure_optimizers(self) -> torch.optim.Optimizer:
         return torch.optim.SGD(self.parameters(), self.lr)
 
 
-class Classifier(Module):
+class Classifier(core_module.ClassifierSteps, Module):
     """A Module with the cross-entropy loss and accuracy."""
-
-    def validation_step(self, batch: Any) -> None:
-        Y_hat = self(*batch[:-1])
-        self.plot("loss", self.loss(Y_hat, batch[-1]), train=False)
-        self.plot("acc", self.accuracy(Y_hat, batch[-1]), train=False)
 
     def accuracy(self, Y_hat: torch.Tensor, Y: torch.Tensor, averaged: bool = True
                  ) -> torch.Tensor:
