@@ -43,7 +43,7 @@ class Trainer(core_trainer.Trainer):
         return loss.detach()
 
     def validate_batch(self, batch: Any) -> None:
-        with torch.no_grad():
+        with torch.inference_mode():  # no autograd bookkeeping at all
             self.model.validation_step(batch)
 
     def clip_gradients(self, grad_clip_val: float, model: torch.nn.Module) -> None:
