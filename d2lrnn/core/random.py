@@ -9,6 +9,9 @@ are seeded from the operating system, as the book's runs are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 _state: dict[str, np.random.Generator] = {}
@@ -25,6 +28,17 @@ def seed(s: int | None) -> None:
     _state["weights"] = np.random.Generator(np.random.PCG64(weights))
     _state["data"] = np.random.Generator(np.random.PCG64(data))
     _state["framework"] = np.random.Generator(np.random.PCG64(framework))
+
+
+def backend_seed(reseed_framework: Callable[[int], Any], what: str) -> Callable[[int | None], None]:
+    """A backend's ``d2l.seed``: reset the shared streams, then the framework's own generator
+    (``reseed_framework`` receives a 31-bit integer drawn from the seed)."""
+    def seed_backend(s: int | None) -> None:
+        seed(s)
+        reseed_framework(framework_seed())
+    seed_backend.__name__ = "seed"
+    seed_backend.__doc__ = f"One seed for initial weights, batch order and {what}."
+    return seed_backend
 
 
 def current_seed() -> int | None:

@@ -55,13 +55,16 @@ class Trainer(HyperParameters):
     def prepare_batch(self, batch: Any) -> Any:
         return batch
 
+    # The backend's (get_params(model), set_params(model, params)) functions.
+    params_io: tuple[Callable[..., Any], Callable[..., Any]] | None = None
+
     def get_params(self) -> dict[str, Any]:
         """The model's parameters as NumPy arrays under canonical names (W_xh, ..., b_q)."""
-        raise NotImplementedError
+        return self.params_io[0](self.model)
 
     def set_params(self, params: dict[str, Any]) -> None:
         """Give the model these parameters (canonical names, exact shapes)."""
-        raise NotImplementedError
+        self.params_io[1](self.model, params)
 
     def probe(self, batch: Any) -> dict[str, Any]:
         """For parity checks: logits, loss, gradients and clipped gradients (with

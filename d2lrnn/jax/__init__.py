@@ -1,7 +1,7 @@
 """``from d2lrnn import jax as d2l``: the section on JAX with Flax linen and Optax."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
-from d2lrnn.core.random import seed as _seed
+from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
@@ -29,6 +29,7 @@ from d2lrnn.jax.tensors import (
     ones,
     reduce_mean,
     reduce_sum,
+    reset_key,
     reshape,
     sin,
     size,
@@ -44,12 +45,7 @@ BACKEND = "jax"
 _enable_cache()  # compiled steps are reused across runs (see d2lrnn/jax/cache.py)
 
 
-def seed(s: int | None) -> None:
-    """One seed for initial weights, batch order and ``get_key()``."""
-    from d2lrnn.core.random import framework_seed
-    from d2lrnn.jax.tensors import reset_key
-    _seed(s)
-    reset_key(framework_seed())
+seed = _backend_seed(reset_key, "the key get_key() splits")
 
 
 def num_gpus() -> int:

@@ -6,7 +6,7 @@ from d2lrnn.mxnet.compat import import_mxnet as _import_mxnet
 _import_mxnet()
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape  # noqa: E402
-from d2lrnn.core.random import seed as _seed  # noqa: E402
+from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
 from d2lrnn.mxnet.module import (  # noqa: E402
     SGD,
@@ -61,13 +61,7 @@ from d2lrnn.mxnet.trainer import Trainer  # noqa: E402
 BACKEND = "mxnet"
 
 
-def seed(s: int | None) -> None:
-    """One seed for initial weights, batch order and MXNet's own generator."""
-    import mxnet as mx
-
-    from d2lrnn.core.random import framework_seed
-    _seed(s)
-    mx.random.seed(framework_seed())
+seed = _backend_seed(lambda n: __import__("mxnet").random.seed(n), "MXNet's own generator")
 
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -15,6 +15,8 @@ from d2lrnn.mxnet.tensors import gpu, num_gpus
 class Trainer(core_trainer.Trainer):
     """``Trainer(max_epochs, num_gpus=0, gradient_clip_val=0)``; ``fit(model, data)``."""
 
+    params_io = (get_params, set_params)
+
     def find_gpus(self, num_gpus_wanted: int) -> list[Any]:
         return [gpu(i) for i in range(min(num_gpus_wanted, num_gpus()))]
 
@@ -51,12 +53,6 @@ class Trainer(core_trainer.Trainer):
         scale = np.minimum(grad_clip_val / norm, 1.0)
         for param in params:
             param.grad[:] *= scale
-
-    def get_params(self) -> dict[str, Any]:
-        return get_params(self.model)
-
-    def set_params(self, params: dict[str, Any]) -> None:
-        set_params(self.model, params)
 
     def probe(self, batch: Any) -> dict[str, Any]:
         named = self.model.named_scratch_params()

@@ -1,7 +1,7 @@
 """``from d2lrnn import tensorflow as d2l``: the section on TensorFlow with Keras 3."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
-from d2lrnn.core.random import seed as _seed
+from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.tensorflow.module import (
     Classifier,
@@ -54,13 +54,8 @@ from d2lrnn.tensorflow.trainer import Trainer
 BACKEND = "tensorflow"
 
 
-def seed(s: int | None) -> None:
-    """One seed for initial weights, batch order and TensorFlow's own generator."""
-    import tensorflow as tf
-
-    from d2lrnn.core.random import framework_seed
-    _seed(s)
-    tf.random.set_seed(framework_seed())
+seed = _backend_seed(lambda n: __import__("tensorflow").random.set_seed(n),
+                     "TensorFlow's own generator")
 
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -47,6 +47,8 @@ def unrolled_iteration() -> Iterator[None]:
 class Trainer(core_trainer.Trainer):
     """``Trainer(max_epochs, num_gpus=0, gradient_clip_val=0)``; ``fit(model, data)``."""
 
+    params_io = (get_params, set_params)
+
     compile: bool = True  # set False to train eagerly (e.g. to debug with print)
 
     def find_gpus(self, num_gpus: int) -> list[str]:
@@ -120,12 +122,6 @@ class Trainer(core_trainer.Trainer):
         norm = tf.math.sqrt(sum(tf.reduce_sum(g ** 2) for g in grads))
         scale = tf.minimum(1.0, tf.constant(grad_clip_val, tf.float32) / norm)
         return [g * scale for g in grads]
-
-    def get_params(self) -> dict[str, Any]:
-        return get_params(self.model)
-
-    def set_params(self, params: dict[str, Any]) -> None:
-        set_params(self.model, params)
 
     def probe(self, batch: Any) -> dict[str, Any]:
         names = {id(v): k for k, v in _named_variables(self.model).items()}

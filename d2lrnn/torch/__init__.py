@@ -1,7 +1,7 @@
 """``from d2lrnn import torch as d2l``: the section on PyTorch."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
-from d2lrnn.core.random import seed as _seed
+from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.torch.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
@@ -45,13 +45,7 @@ from d2lrnn.torch.trainer import Trainer
 BACKEND = "torch"
 
 
-def seed(s: int | None) -> None:
-    """One seed for initial weights, batch order and torch's own generator."""
-    import torch
-
-    from d2lrnn.core.random import framework_seed
-    _seed(s)
-    torch.manual_seed(framework_seed())
+seed = _backend_seed(lambda n: __import__("torch").manual_seed(n), "torch's own generator")
 
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -16,6 +16,8 @@ from d2lrnn.torch.module import get_params, set_params
 class Trainer(core_trainer.Trainer):
     """``Trainer(max_epochs, num_gpus=0, gradient_clip_val=0)``; ``fit(model, data)``."""
 
+    params_io = (get_params, set_params)
+
     def find_gpus(self, num_gpus: int) -> list[torch.device]:
         return [gpu(i) for i in range(min(num_gpus, available_gpus()))]
 
@@ -54,12 +56,6 @@ class Trainer(core_trainer.Trainer):
         scale = torch.clamp(grad_clip_val / norm, max=1.0)
         for param in params:
             param.grad.mul_(scale)
-
-    def get_params(self) -> dict[str, Any]:
-        return get_params(self.model)
-
-    def set_params(self, params: dict[str, Any]) -> None:
-        set_params(self.model, params)
 
     def probe(self, batch: Any) -> dict[str, Any]:
         named = dict(self.model.named_parameters())
