@@ -8,6 +8,7 @@ from mxnet import autograd, np  # d2lrnn.mxnet.__init__ ran the compat step firs
 
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.params import canonical
+from d2lrnn.mxnet.fast import gemm_bias_grads
 from d2lrnn.mxnet.module import get_params, set_params
 from d2lrnn.mxnet.tensors import gpu, num_gpus
 
@@ -32,7 +33,7 @@ class Trainer(core_trainer.Trainer):
                 p.copyto(self.gpus[0])
 
     def fit_batch(self, batch: Any) -> Any:
-        with autograd.record():
+        with autograd.record(), gemm_bias_grads():  # same values, faster bias grads (fast.py)
             loss = self.model.training_step(batch)
         loss.backward()
         if self.gradient_clip_val > 0:
@@ -58,7 +59,7 @@ class Trainer(core_trainer.Trainer):
         named = self.model.named_scratch_params()
         read = lambda: canonical((n, p.grad.asnumpy().copy()) for n, p in named)
         saved = [p.grad.copy() for _, p in named]
-        with autograd.record():
+        with autograd.record(), gemm_bias_grads():
             logits = self.model(*batch[:-1])
             loss = self.model.loss(logits, batch[-1])
         loss.backward()
