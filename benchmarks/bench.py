@@ -6,10 +6,13 @@ For each backend, in its own fresh process (so peak memory is its own):
   (b) the framework's own fused RNN layer on the same shapes and the same work (one-hot
       input, tanh RNN, linear output, mean cross-entropy, backward, SGD): torch.nn.RNN,
       keras.layers.SimpleRNN in tf.function, flax.linen.RNN(SimpleCell) under jax.jit,
-      gluon.rnn.RNN (oneDNN);
+      gluon.rnn.RNN (oneDNN). (a) and (b) are timed in alternating rounds, so that load from
+      the rest of a shared machine falls on both; scratch/fused is the median per-round ratio;
   (c) the whole book run (``--epochs``, default 100): seconds per epoch, first epoch
       (compilation) included, and the final validation perplexity;
-  (d) peak resident memory of the process.
+  (d) peak resident memory of the process;
+  (e) on the eager frameworks (torch, mxnet), the RNN layer alone: RNNScratch against the
+      fused layer, forward and forward + backward, side by side as above.
 
     python benchmarks/bench.py [--backends torch jax] [--epochs 100] [--json out.json]
 """
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -43,12 +47,28 @@ def median_ms(fn, repeat: int = 20, warmup: int = 3) -> float:
     return 1e3 * statistics.median(times)
 
 
+def side_by_side(a: Callable[[], None], b: Callable[[], None], rounds: int = 7,
+                 per_round: int = 5) -> tuple[float, float, float]:
+    """Median ms of ``a`` and of ``b`` measured in alternating rounds, so that load from the
+    rest of this shared machine falls on both, and the median of the per-round ratios a/b."""
+    for fn in (a, b):
+        median_ms(fn, repeat=2)
+    ms_a, ms_b = [], []
+    for _ in range(rounds):
+        ms_a.append(median_ms(a, per_round, warmup=0))
+        ms_b.append(median_ms(b, per_round, warmup=0))
+    ratio = statistics.median(x / y for x, y in zip(ms_a, ms_b, strict=True))
+    return statistics.median(ms_a), statistics.median(ms_b), ratio
+
+
 def batch() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     return rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T))
 
 
-def scratch_step(backend: str) -> float:
+# (a) and (b): each returns one whole training step as a callable that waits for its result
+
+def scratch_step(backend: str) -> Callable[[], None]:
     from d2lrnn import parity
     case = parity.make_case(sigma=0.01, clip=1.0)
     _, data, _, trainer = parity.build(backend, case)
@@ -57,10 +77,10 @@ def scratch_step(backend: str) -> float:
     def step():
         loss = trainer.fit_batch(prepared)
         float(loss)  # wait for the step to finish (async engines)
-    return median_ms(step)
+    return step
 
 
-def fused_torch() -> float:
+def fused_torch() -> Callable[[], None]:
     import torch
     X, Y = (torch.from_numpy(a) for a in batch())
     rnn, out = torch.nn.RNN(V, H), torch.nn.Linear(H, V)
@@ -75,10 +95,10 @@ def fused_torch() -> float:
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         float(loss.detach())
-    return median_ms(step)
+    return step
 
 
-def fused_tensorflow() -> float:
+def fused_tensorflow() -> Callable[[], None]:
     import keras
     import tensorflow as tf
     X, Y = (tf.constant(a, tf.int32) for a in batch())
@@ -96,10 +116,10 @@ def fused_tensorflow() -> float:
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(Y, logits))
         opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
         return loss
-    return median_ms(lambda: float(step()))
+    return lambda: float(step())
 
 
-def fused_jax() -> float:
+def fused_jax() -> Callable[[], None]:
     import jax
     import optax
     from flax import linen as nn
@@ -130,10 +150,10 @@ def fused_jax() -> float:
     def run():
         state[0], state[1], loss = step(state[0], state[1])
         float(loss)
-    return median_ms(run)
+    return run
 
 
-def fused_mxnet() -> float:
+def fused_mxnet() -> Callable[[], None]:
     import d2lrnn.mxnet  # noqa: F401, I001  (the numpy 2 compatibility step, first)
     from mxnet import autograd, gluon, np, npx
     X, Y = (np.array(a, dtype="int32") for a in batch())
@@ -156,13 +176,69 @@ def fused_mxnet() -> float:
             g[:] *= scale
         trainer.step(1)
         float(loss.detach())
-    return median_ms(step)
+    return step
 
 
 FUSED = {"torch": ("torch.nn.RNN", fused_torch),
          "tensorflow": ("keras SimpleRNN, tf.function", fused_tensorflow),
          "jax": ("flax nn.RNN(SimpleCell), jit", fused_jax),
          "mxnet": ("gluon.rnn.RNN (oneDNN)", fused_mxnet)}
+
+
+# (e) the RNN layer alone, on the eager frameworks: d2lrnn's RNNScratch against the fused layer,
+# forward (no autograd) and forward + backward (a fixed output gradient), on one-hot inputs
+
+def layers_torch() -> dict[str, Callable[[], None]]:
+    import torch
+
+    from d2lrnn import torch as d2l
+    inputs = torch.nn.functional.one_hot(torch.from_numpy(batch()[0]).T, V).float()
+    G = torch.randn(T, B, H)
+    scratch, fused = d2l.RNNScratch(V, H), torch.nn.RNN(V, H)
+
+    def fwd(f):
+        def run():
+            with torch.inference_mode():
+                f()
+        return run
+    return {"scratch_fwd": fwd(lambda: scratch(inputs)), "fused_fwd": fwd(lambda: fused(inputs)),
+            "scratch_fwd_bwd": lambda: torch.stack(scratch(inputs)[0]).backward(G),
+            "fused_fwd_bwd": lambda: fused(inputs)[0].backward(G)}
+
+
+def layers_mxnet() -> dict[str, Callable[[], None]]:
+    from d2lrnn import mxnet as d2l  # noqa: I001  (the numpy 2 compatibility step, first)
+    from d2lrnn.mxnet.fast import gemm_bias_grads
+    from mxnet import autograd, gluon, np, npx
+    inputs = npx.one_hot(np.array(batch()[0], dtype="int32").T, V)
+    G = np.random.normal(size=(T, B, H))
+    scratch, fused = d2l.RNNScratch(V, H), gluon.rnn.RNN(H, activation="tanh")
+    fused.initialize()
+    for p in (scratch.W_xh, scratch.W_hh, scratch.b_h):
+        p.attach_grad()
+
+    def fwd(f):
+        def run():
+            f()
+            npx.waitall()
+        return run
+
+    def scratch_fwd_bwd():
+        with autograd.record(), gemm_bias_grads():  # as d2lrnn's Trainer records its steps
+            y = np.stack(scratch(inputs)[0])
+        y.backward(G)
+        npx.waitall()
+
+    def fused_fwd_bwd():
+        with autograd.record():
+            y = fused(inputs)
+        y.backward(G)
+        npx.waitall()
+    return {"scratch_fwd": fwd(lambda: scratch(inputs)), "fused_fwd": fwd(lambda: fused(inputs)),
+            "scratch_fwd_bwd": scratch_fwd_bwd, "fused_fwd_bwd": fused_fwd_bwd}
+
+
+LAYERS = {"torch": layers_torch, "mxnet": layers_mxnet}
 
 
 def peak_rss_mb() -> float:
@@ -180,9 +256,14 @@ def peak_rss_mb() -> float:
 def one(backend: str, epochs: int) -> dict[str, Any]:
     from d2lrnn.session import train
     out: dict[str, Any] = {"backend": backend}
-    out["scratch_ms"] = scratch_step(backend)
-    out["fused_layer"], fn = FUSED[backend]
-    out["fused_ms"] = fn()
+    out["fused_layer"], fused = FUSED[backend]
+    out["scratch_ms"], out["fused_ms"], out["scratch_over_fused"] = side_by_side(
+        scratch_step(backend), fused())
+    if backend in LAYERS:
+        fns = LAYERS[backend]()
+        for kind in ("fwd", "fwd_bwd"):
+            s_ms, f_ms, _ = side_by_side(fns[f"scratch_{kind}"], fns[f"fused_{kind}"])
+            out[f"layer_scratch_{kind}_ms"], out[f"layer_fused_{kind}_ms"] = s_ms, f_ms
     if epochs:
         run = train(backend, epochs=epochs, seed=0)
         out["epochs"] = epochs
@@ -238,11 +319,21 @@ def main() -> None:
         spe = r.get("s_per_epoch", float("nan"))
         print(f"| {r['backend']} | {r['scratch_ms']:.1f} | {r['tokens_per_s']:,.0f} | "
               f"{r['fused_layer']} | {r['fused_ms']:.1f} | "
-              f"{r['scratch_ms'] / r['fused_ms']:.2f} | {spe:.3f} | "
+              f"{r['scratch_over_fused']:.2f} | {spe:.3f} | "
               f"{BOOK_LIBRARY_S_PER_EPOCH[r['backend']] / spe:.1f}x | "
               f"{r.get('first_epoch_s', float('nan')):.2f} | "
               f"{r.get('median_epoch_s', float('nan')):.3f} | "
               f"{r.get('val_ppl', float('nan')):.2f} | {r['peak_rss_mb']:.0f} | {warm(r)} |")
+    layer_rows = [r for r in rows if "layer_fused_fwd_ms" in r]
+    if layer_rows:
+        print("\n| RNN layer alone | scratch fwd ms | fused fwd ms | scratch fwd+bwd ms "
+              "| fused fwd+bwd ms | fwd+bwd scratch/fused |")
+        print("|---|---|---|---|---|---|")
+        for r in layer_rows:
+            print(f"| {r['backend']}: RNNScratch vs {r['fused_layer']} | "
+                  f"{r['layer_scratch_fwd_ms']:.2f} | {r['layer_fused_fwd_ms']:.2f} | "
+                  f"{r['layer_scratch_fwd_bwd_ms']:.2f} | {r['layer_fused_fwd_bwd_ms']:.2f} | "
+                  f"{r['layer_scratch_fwd_bwd_ms'] / r['layer_fused_fwd_bwd_ms']:.2f} |")
     with open(args.json, "w") as f:
         json.dump({"machine": {"cpus": os.cpu_count()}, "rows": rows}, f, indent=1)
     print(f"wrote {args.json}")
