@@ -79,6 +79,18 @@ def test_opt_out(monkeypatch):
     monkeypatch.setenv("D2LRNN_MXNET_GEMM_BIAS", "0")
     with fast.gemm_bias_grads():
         assert np.ndarray.__add__ is BOOK_ADD
+    monkeypatch.setenv("D2LRNN_MXNET_GEMM_BIAS", "off")
+    with pytest.raises(ValueError, match="D2LRNN_MXNET_GEMM_BIAS must be 0 .* got 'off'"):
+        with fast.gemm_bias_grads():
+            pass
+    assert np.ndarray.__add__ is BOOK_ADD
+
+
+def test_bad_switch_fails_at_setup(monkeypatch):
+    from d2lrnn import parity
+    monkeypatch.setenv("D2LRNN_MXNET_GEMM_BIAS", "yes")
+    with pytest.raises(ValueError, match="D2LRNN_MXNET_GEMM_BIAS"):
+        parity.build("mxnet", parity.make_case(batch_size=8, num_steps=4))
 
 
 def test_trainer_steps_take_the_gemm_path(monkeypatch):

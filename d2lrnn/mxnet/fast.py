@@ -79,7 +79,11 @@ def _add(self: Any, other: Any) -> Any:
 
 
 def enabled() -> bool:
-    return os.environ.get("D2LRNN_MXNET_GEMM_BIAS", "1") != "0"
+    """``D2LRNN_MXNET_GEMM_BIAS``: unset or ``1`` (on, the default) or ``0`` (off)."""
+    setting = os.environ.get("D2LRNN_MXNET_GEMM_BIAS", "1")
+    if setting not in ("0", "1"):
+        raise ValueError(f"D2LRNN_MXNET_GEMM_BIAS must be 0 (off) or 1 (on); got {setting!r}")
+    return setting == "1"
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from mxnet import autograd, np  # d2lrnn.mxnet.__init__ ran the compat step firs
 
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.params import canonical
+from d2lrnn.mxnet import fast
 from d2lrnn.mxnet.fast import gemm_bias_grads
 from d2lrnn.mxnet.module import get_params, set_params
 from d2lrnn.mxnet.tensors import gpu, num_gpus
@@ -31,6 +32,9 @@ class Trainer(core_trainer.Trainer):
         if self.gpus:
             for p in model.get_scratch_params():
                 p.copyto(self.gpus[0])
+
+    def prepare_fit(self) -> None:
+        fast.enabled()  # a bad D2LRNN_MXNET_GEMM_BIAS fails here, before the first step
 
     def fit_batch(self, batch: Any) -> Any:
         with autograd.record(), gemm_bias_grads():  # same values, faster bias grads (fast.py)
