@@ -1,4 +1,5 @@
-"""The MXNet Trainer: ``autograd.record()`` around the step, ``backward()``, clip, SGD."""
+"""The MXNet Trainer: ``autograd.record()`` around the step (bias gradients by GEMM, see
+``fast.py``), ``backward()``, clip, SGD."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from mxnet import autograd, np  # d2lrnn.mxnet.__init__ ran the compat step firs
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.params import canonical
 from d2lrnn.mxnet import fast
-from d2lrnn.mxnet.fast import gemm_bias_grads
 from d2lrnn.mxnet.module import get_params, set_params
 from d2lrnn.mxnet.tensors import gpu, num_gpus
 
@@ -37,7 +37,7 @@ class Trainer(core_trainer.Trainer):
         fast.enabled()  # a bad D2LRNN_MXNET_GEMM_BIAS fails here, before the first step
 
     def fit_batch(self, batch: Any) -> Any:
-        with autograd.record(), gemm_bias_grads():  # same values, faster bias grads (fast.py)
+        with autograd.record(), fast.gemm_bias_grads():  # same values, faster bias grads (fast.py)
             loss = self.model.training_step(batch)
         loss.backward()
         if self.gradient_clip_val > 0:
@@ -63,7 +63,7 @@ class Trainer(core_trainer.Trainer):
         named = self.model.named_scratch_params()
         read = lambda: canonical((n, p.grad.asnumpy().copy()) for n, p in named)
         saved = [p.grad.copy() for _, p in named]
-        with autograd.record(), gemm_bias_grads():
+        with autograd.record(), fast.gemm_bias_grads():
             logits = self.model(*batch[:-1])
             loss = self.model.loss(logits, batch[-1])
         loss.backward()
