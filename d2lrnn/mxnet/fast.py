@@ -5,7 +5,7 @@ the same values. Measured on (1024, 32) float32 arrays, forward + backward, on t
 * ``tanh``: ``np.tanh`` runs libm's scalar ``tanhf`` element by element (~0.7 ms); oneDNN's
   eltwise tanh, ``npx.activation(x, act_type="tanh")``, takes ~0.1 ms and agrees with it to
   1 ulp (float32 tanh is not correctly rounded in either library). ``d2l.tanh`` is the oneDNN
-  one; the book's tab, which calls ``np.tanh`` itself, is unchanged.
+  one (the book's RNNScratch calls ``d2l.tanh``); ``np.tanh`` itself is unchanged.
 
 * the gradient of a bias added by broadcasting, ``Z + b`` with ``Z`` (n, m) and ``b`` (m,):
   MXNet sums the incoming gradient over the n rows with its generic reduce kernel, ~6 ns per
