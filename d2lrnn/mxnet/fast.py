@@ -55,17 +55,18 @@ def _rows_plus_bias(Z: Any, b: Any) -> Any:
     if not (isinstance(b, _ndarray) and b.ndim == 1 and Z.ndim == 2):
         return None
     n, m = Z.shape
-    if n < 2 or b.shape[0] != m or Z.dtype != b.dtype or Z.dtype not in _FLOATS:
+    dtype = Z.dtype  # each attribute read is a call into MXNet: read once
+    if n < 2 or b.shape[0] != m or dtype not in _FLOATS or b.dtype != dtype:
         return None
     ctx = Z.ctx
     if ctx.device_type != "cpu" or b.ctx != ctx or not autograd.is_recording():
         return None
-    key = (n, ctx, Z.dtype)
+    key = (n, ctx, dtype)
     ones = _ones.get(key)
     if ones is None:
         if len(_ones) > 32:
             _ones.clear()
-        ones = _ones[key] = np.ones((n, 1), dtype=Z.dtype, ctx=ctx)
+        ones = _ones[key] = np.ones((n, 1), dtype=dtype, ctx=ctx)
     # (n, 1) @ (1, m) -> (n, m): b in every row, exactly; its backward is ones^T @ g
     return _book_add(Z, np.dot(ones, b.reshape(1, m)))
 

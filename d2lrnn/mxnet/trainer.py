@@ -34,6 +34,7 @@ class Trainer(core_trainer.Trainer):
                 p.copyto(self.gpus[0])
 
     def prepare_fit(self) -> None:
+        super().prepare_fit()
         fast.enabled()  # a bad D2LRNN_MXNET_GEMM_BIAS fails here, before the first step
 
     def fit_batch(self, batch: Any) -> Any:
