@@ -14,6 +14,7 @@ from typing import Any
 
 from d2lrnn import BACKENDS
 from d2lrnn.core import checkpoint
+from d2lrnn.core.atomic import atomic_write
 from d2lrnn.core.checks import CHECKS_ERRORS
 from d2lrnn.session import BOOK, from_checkpoint, train
 
@@ -122,10 +123,7 @@ def _overlay(histories: dict[str, dict[str, tuple[list[float], list[float]]]],
     ax.set_ylabel("perplexity")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    tmp = f"{path}.tmp{os.getpid()}.png"
-    fig.savefig(tmp, dpi=100)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from d2lrnn.core.atomic import atomic_write
 from d2lrnn.core.params import PARAM_NAMES, check_params, shapes
 from d2lrnn.core.text import Vocab
 
@@ -36,18 +37,10 @@ class Checkpoint:
 def save(path: str | os.PathLike, params: dict[str, Any], vocab: Vocab,
          hparams: dict[str, Any]) -> str:
     """Write a checkpoint atomically; returns the path."""
-    path = os.fspath(path)
     arrays = check_params(shapes(len(vocab), int(hparams["num_hiddens"])), params)
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays, vocab=np.array(vocab.idx_to_token, dtype=str),
-                     hparams=np.array(json.dumps(hparams)), format=np.array(FORMAT))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    return atomic_write(path, lambda f: np.savez(
+        f, **arrays, vocab=np.array(vocab.idx_to_token, dtype=str),
+        hparams=np.array(json.dumps(hparams)), format=np.array(FORMAT)))
 
 
 def load(path: str | os.PathLike) -> Checkpoint:

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
+from d2lrnn import config
 from d2lrnn.core.checks import nonnegative_int, nonnegative_number, positive_int
 from d2lrnn.core.hparams import HyperParameters
 
@@ -116,15 +116,7 @@ class Trainer(HyperParameters):
     def epochs_to_run(self) -> int:
         """``max_epochs``, or fewer when the environment variable D2LRNN_MAX_EPOCHS is set
         (CI and the notebook tests use it to shorten the book's 100-epoch run)."""
-        cap = os.environ.get("D2LRNN_MAX_EPOCHS")
-        if not cap:
-            return self.max_epochs
-        try:
-            limit = positive_int("D2LRNN_MAX_EPOCHS", int(cap))
-        except ValueError:
-            raise ValueError(f"D2LRNN_MAX_EPOCHS must be a positive integer; got {cap!r}"
-                             ) from None
-        return min(self.max_epochs, limit)
+        return config.max_epochs(self.max_epochs)
 
     def set_mode(self, train: bool) -> None:
         """Switch the model between training and evaluation mode (backends override)."""

@@ -3,7 +3,6 @@
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
-from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
@@ -42,7 +41,6 @@ from d2lrnn.jax.tensors import (
 from d2lrnn.jax.trainer import Trainer, TrainState
 
 BACKEND = "jax"
-_enable_cache()  # compiled steps are reused across runs (see d2lrnn/jax/cache.py)
 
 
 seed = _backend_seed(reset_key, "the key get_key() splits")

@@ -34,7 +34,9 @@ class Module(nn.Module, core_module.Module):
         return self.forward(X, *args)
 
     def forward(self, X: Any, *args: Any) -> Any:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X, *args)
 
     def training_step(self, params: Any, batch: Any, state: Any) -> Any:

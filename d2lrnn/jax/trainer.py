@@ -12,6 +12,7 @@ from flax.training import train_state
 from jax import numpy as jnp
 
 from d2lrnn.core import trainer as core_trainer
+from d2lrnn.jax.cache import enable_compilation_cache
 from d2lrnn.jax.tensors import get_key
 
 
@@ -52,6 +53,7 @@ class Trainer(core_trainer.Trainer):
                                  tx=self.optim)
 
     def prepare_fit(self) -> None:
+        enable_compilation_cache()  # compiled steps are reused across runs (cache.py)
         self.state = self.init_state(self._key)
         # The compiled steps take and return plain arrays (step, params, optimizer state) and
         # reach the trainer and model through weak references: JAX's caches keep what a

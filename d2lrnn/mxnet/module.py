@@ -46,7 +46,9 @@ class Module(gluon.nn.Block, core_module.Module):
         raise NotImplementedError
 
     def forward(self, X: Any) -> Any:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X)
 
     def named_scratch_params(self, prefix: str = "") -> list[tuple[str, Any]]:

@@ -33,7 +33,9 @@ class Module(tf.Module, core_module.Module):
         raise NotImplementedError
 
     def forward(self, X: tf.Tensor) -> tf.Tensor:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X)
 
     def configure_optimizers(self) -> keras.optimizers.Optimizer:

@@ -103,10 +103,13 @@ class Trainer(core_trainer.Trainer):
                     tf.errors.OperatorNotAllowedInGraphError) as err:
                 if self.train_batch_idx > 0:
                     raise  # it traced before: a real error, not an untraceable model
+                # Did tracing fail, or is the model itself wrong? Run the step eagerly: a bug in
+                # the model raises here with its own traceback, and no fallback is announced.
+                loss = self._eager_step(batch)
                 self._fallback(err)
-            else:
-                self.replay_plots(values)
                 return loss
+            self.replay_plots(values)
+            return loss
         return self._eager_step(batch)
 
     def validate_batch(self, batch: Any) -> None:
