@@ -165,9 +165,7 @@ def reference_training(case: Case, steps: int = 50) -> tuple[list[float], dict[s
 
 
 def greedy(backend: str, case: Case, prefix: str = "it has", num_preds: int = 20) -> str:
-    d2l, data, model, trainer = build(backend, case)
-    if backend == "jax":
-        return model.predict(prefix, num_preds, data.vocab, trainer.state.params)
+    _, data, model, _ = build(backend, case)
     return model.predict(prefix, num_preds, data.vocab)
 
 

@@ -36,9 +36,6 @@ class Run:
         return self.trainer.get_params()
 
     def predict(self, prefix: str, num_preds: int, **sampling: Any) -> str:
-        if self.backend == "jax":
-            return self.model.predict(prefix, num_preds, self.vocab,
-                                      self.trainer.state.params, **sampling)
         return self.model.predict(prefix, num_preds, self.vocab, **sampling)
 
 

@@ -81,11 +81,18 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
         return jax.nn.one_hot(X.T, self.vocab_size)
 
-    def predict(self, prefix: str, num_preds: int, vocab: Any, params: Any, *,
+    def predict(self, prefix: str, num_preds: int, vocab: Any, params: Any = None, *,
                 temperature: float | None = None, alpha: float | None = None,
                 seed: int | None = None) -> str:
-        """Continue ``prefix`` by ``num_preds`` characters with ``params`` (e.g.
-        ``trainer.state.params``): greedy as in the book, or sampled."""
+        """Continue ``prefix`` by ``num_preds`` characters with ``params`` (the book passes
+        ``trainer.state.params``; by default the parameters of the trainer that fitted this
+        model): greedy as in the book, or sampled."""
+        if params is None:
+            trainer = getattr(self, "trainer", None)
+            if trainer is None or getattr(trainer, "state", None) is None:
+                raise TypeError("predict needs params (e.g. trainer.state.params) or a model "
+                                "that a Trainer has fitted")
+            params = trainer.state.params
         if not isinstance(params, dict) or "rnn" not in params:
             raise TypeError("params must be the model's parameter tree, e.g. "
                             "trainer.state.params")
