@@ -62,7 +62,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     last = run.metrics[-1]
     png = run.model.board.save(os.path.join(args.out, "perplexity.png"))
     ckpt = checkpoint.save(os.path.join(args.out, "model.npz"), run.get_params(), run.vocab,
-                           run.hparams)
+                           run.hparams, family=run.family)
     text = run.predict(args.prefix, args.num_preds)
     print(f"backend {args.backend}: {len(run.metrics)} epochs in {run.seconds:.1f} s "
           f"({run.seconds / len(run.metrics):.3f} s/epoch)")

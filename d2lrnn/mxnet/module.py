@@ -62,6 +62,10 @@ class Module(gluon.nn.Block, core_module.Module):
                 named.append((prefix + attr, a))
             elif isinstance(a, Module):
                 named.extend(a.named_scratch_params(prefix + attr + "."))
+            elif isinstance(a, (list, tuple)):  # e.g. a stack of layers: 'layers.0.W_xh'
+                for i, elem in enumerate(a):
+                    if isinstance(elem, Module):
+                        named.extend(elem.named_scratch_params(f"{prefix}{attr}.{i}."))
         return named
 
     def get_scratch_params(self) -> list[Any]:

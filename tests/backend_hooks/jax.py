@@ -38,3 +38,18 @@ def summed_loss(d2l, monkeypatch):
 def batch_major(d2l, monkeypatch):
     monkeypatch.setattr(d2l.RNNLMScratch, "one_hot", lambda self, X:
                         jax.nn.one_hot(X, self.vocab_size))
+
+
+def stacked_params(d2l):
+    from flax import linen as nn
+
+    class Stack(nn.Module):
+        def setup(self):
+            self.layers = [d2l.RNNScratch(4, 3), d2l.RNNScratch(3, 3)]
+
+        def __call__(self, X):
+            outputs, _ = self.layers[0](X)
+            return self.layers[1](d2l.stack(outputs, 0))
+
+    variables = Stack().init(d2l.get_key(), d2l.ones((2, 1, 4)))
+    return d2l.get_params(variables["params"])

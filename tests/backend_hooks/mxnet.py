@@ -34,3 +34,11 @@ def summed_loss(d2l, monkeypatch):
 def batch_major(d2l, monkeypatch):
     monkeypatch.setattr(d2l.RNNLMScratch, "one_hot", lambda self, X:
                         npx.one_hot(X, self.vocab_size))
+
+
+def stacked_params(d2l):
+    class Stack(d2l.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [d2l.RNNScratch(4, 3), d2l.RNNScratch(3, 3)]
+    return d2l.get_params(Stack())

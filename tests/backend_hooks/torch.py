@@ -33,3 +33,11 @@ def batch_major(d2l, monkeypatch):
     # one_hot without the transpose: the RNN then loops over the batch, not over time
     monkeypatch.setattr(d2l.RNNLMScratch, "one_hot", lambda self, X:
                         torch.nn.functional.one_hot(X, self.vocab_size).float())
+
+
+def stacked_params(d2l):
+    class Stack(d2l.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = torch.nn.ModuleList([d2l.RNNScratch(4, 3), d2l.RNNScratch(3, 3)])
+    return d2l.get_params(Stack())
