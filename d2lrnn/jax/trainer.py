@@ -30,6 +30,9 @@ class Trainer(core_trainer.Trainer):
     def find_gpus(self, num_gpus: int) -> list[Any]:
         return try_all_gpus()[:num_gpus]
 
+    def prepare_batch(self, batch: Any) -> Any:
+        return jax.device_put(tuple(batch), self.gpus[0]) if self.gpus else batch
+
     def attach(self, model: Any) -> None:
         object.__setattr__(model, "trainer", self)  # Flax modules are frozen dataclasses
 
@@ -50,6 +53,8 @@ class Trainer(core_trainer.Trainer):
     def prepare_fit(self) -> None:
         enable_compilation_cache()  # compiled steps are reused across runs (cache.py)
         self.state = self.init_state(self._key)
+        if self.gpus:  # parameters and optimizer state live on the chosen device
+            self.state = jax.device_put(self.state, self.gpus[0])
         # The compiled steps take and return plain arrays (step, params, optimizer state) and
         # reach the trainer and model through weak references: JAX's caches keep what a
         # jitted function's arguments and closure refer to, and a strong reference there

@@ -68,6 +68,19 @@ class Module(gluon.nn.Block, core_module.Module):
                         named.extend(elem.named_scratch_params(f"{prefix}{attr}.{i}."))
         return named
 
+    def set_scratch_params_device(self, device: Any) -> None:
+        """Move every scratch parameter (sub-modules and lists of them included) to ``device``,
+        as the book's MXNet tab does: ``as_in_ctx`` returns a *new* array, so the attribute is
+        replaced and the gradient attached to the new one."""
+        for path, a in self.named_scratch_params():
+            *owners, attr = path.split(".")
+            owner: Any = self
+            for part in owners:
+                owner = owner[int(part)] if part.isdigit() else getattr(owner, part)
+            moved = a.as_in_ctx(device)
+            moved.attach_grad()
+            setattr(owner, attr, moved)
+
     def get_scratch_params(self) -> list[Any]:
         return [a for _, a in self.named_scratch_params()]
 

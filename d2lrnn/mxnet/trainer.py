@@ -29,9 +29,10 @@ class Trainer(core_trainer.Trainer):
 
     def prepare_model(self, model: Any) -> None:
         super().prepare_model(model)
-        if self.gpus:
-            for p in model.get_scratch_params():
-                p.copyto(self.gpus[0])
+        if self.gpus:  # Gluon parameters and scratch arrays alike (copyto would copy, not move)
+            if len(model.collect_params().keys()):
+                model.collect_params().reset_ctx(self.gpus[0])
+            model.set_scratch_params_device(self.gpus[0])
 
     def prepare_fit(self) -> None:
         super().prepare_fit()

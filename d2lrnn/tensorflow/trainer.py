@@ -61,6 +61,17 @@ class Trainer(core_trainer.Trainer):
         self._compiled_val = tf.function(self._val_graph, reduce_retracing=False)
         self._eager = not self.compile
 
+    def placed(self) -> Any:
+        """The device scope steps run in: the chosen device, or TensorFlow's default. (Variables
+        stay where the model created them, as in the book: ``with d2l.try_gpu(): model = ...``.)"""
+        return tf.device(self.gpus[0]) if self.gpus else contextlib.nullcontext()
+
+    def prepare_batch(self, batch: Any) -> Any:
+        if not self.gpus:
+            return batch
+        with self.placed():
+            return [tf.identity(a) for a in batch]
+
     def set_mode(self, train: bool) -> None:
         self.model.training = train
 
@@ -96,6 +107,10 @@ class Trainer(core_trainer.Trainer):
                       "eagerly, which is correct but slower.", RuntimeWarning, stacklevel=3)
 
     def fit_batch(self, batch: Any) -> tf.Tensor:
+        with self.placed():
+            return self._fit_batch(batch)
+
+    def _fit_batch(self, batch: Any) -> tf.Tensor:
         if not self._eager:
             try:
                 loss, values = self._compiled_train(*batch)
@@ -113,6 +128,10 @@ class Trainer(core_trainer.Trainer):
         return self._eager_step(batch)
 
     def validate_batch(self, batch: Any) -> None:
+        with self.placed():
+            self._validate_batch(batch)
+
+    def _validate_batch(self, batch: Any) -> None:
         if not self._eager:
             self.replay("val", self._compiled_val(*batch))
         else:

@@ -53,3 +53,32 @@ def stacked_params(d2l):
 
     variables = Stack().init(d2l.get_key(), d2l.ones((2, 1, 4)))
     return d2l.get_params(variables["params"])
+
+
+# -- device placement: XLA gives the host two CPU devices (set before JAX starts) --
+SECOND_DEVICE_ENV = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+
+
+def second_device(d2l):
+    return d2l.gpu(0) if d2l.num_gpus() else jax.devices("cpu")[1]
+
+
+def device_scope(device):
+    import contextlib
+    return contextlib.nullcontext()
+
+
+def where(x):
+    return ",".join(sorted(str(d) for d in x.devices()))
+
+
+def param_devices(trainer):
+    return {where(p) for p in jax.tree_util.tree_leaves(trainer.state.params)}
+
+
+def grad_devices(trainer):
+    batch = trainer.prepare_batch(next(iter(trainer.train_dataloader)))
+    state = trainer.state
+    (_, _), grads = jax.value_and_grad(trainer.model.loss, has_aux=True)(
+        state.params, batch[:-1], batch[-1], state)
+    return {where(g) for g in jax.tree_util.tree_leaves(grads)}

@@ -1,8 +1,6 @@
 """Test hooks for MXNet (see __init__.py)."""
 
-from mxnet import npx
-
-import d2lrnn.mxnet  # noqa: F401  (before mxnet: the compatibility step)
+import d2lrnn.mxnet  # noqa: F401  (imported before mxnet itself: the compatibility step)
 
 
 def run_rnn(d2l, rnn, X):
@@ -32,6 +30,8 @@ def summed_loss(d2l, monkeypatch):
 
 
 def batch_major(d2l, monkeypatch):
+    from mxnet import npx
+
     monkeypatch.setattr(d2l.RNNLMScratch, "one_hot", lambda self, X:
                         npx.one_hot(X, self.vocab_size))
 
@@ -42,3 +42,28 @@ def stacked_params(d2l):
             super().__init__()
             self.layers = [d2l.RNNScratch(4, 3), d2l.RNNScratch(3, 3)]
     return d2l.get_params(Stack())
+
+
+# -- device placement: mx.cpu(1) is a distinct context --
+SECOND_DEVICE_ENV: dict = {}
+
+
+def second_device(d2l):
+    return d2l.gpu(0) if d2l.num_gpus() else d2l.cpu().__class__("cpu", 1)
+
+
+def device_scope(device):
+    import contextlib
+    return contextlib.nullcontext()
+
+
+def where(x):
+    return str(x.ctx)
+
+
+def param_devices(trainer):
+    return {where(p) for p in trainer.model.get_scratch_params()}
+
+
+def grad_devices(trainer):
+    return {where(p.grad) for p in trainer.model.get_scratch_params()}

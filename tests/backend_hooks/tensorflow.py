@@ -40,3 +40,37 @@ def stacked_params(d2l):
             super().__init__()
             self.layers = [d2l.RNNScratch(4, 3), d2l.RNNScratch(3, 3)]
     return d2l.get_params(Stack())
+
+
+# -- device placement: the CPU split into two logical devices (set before TF starts) --
+SECOND_DEVICE_ENV: dict = {}
+
+
+def second_device(d2l):
+    if d2l.num_gpus():
+        return "/GPU:0"
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+    return "/CPU:1"
+
+
+def device_scope(device):
+    return tf.device(device)
+
+
+def where(x):
+    return x.device.split("device:")[-1]
+
+
+def param_devices(trainer):
+    return {where(v) for v in trainer.model.trainable_variables}
+
+
+def grad_devices(trainer):
+    batch = trainer.prepare_batch(next(iter(trainer.train_dataloader)))
+    with trainer.placed():  # as the Trainer's step: forward and backward on its device
+        with tf.GradientTape() as tape:
+            loss = trainer.model.loss(trainer.model(*batch[:-1]), batch[-1])
+        grads = tape.gradient(loss, trainer.model.trainable_variables)
+    return {where(g) for g in grads}

@@ -41,3 +41,28 @@ def stacked_params(d2l):
             super().__init__()
             self.layers = torch.nn.ModuleList([d2l.RNNScratch(4, 3), d2l.RNNScratch(3, 3)])
     return d2l.get_params(Stack())
+
+
+# -- device placement (torch has no second CPU device: its placement is checked on a GPU) --
+SECOND_DEVICE_ENV: dict = {}
+
+
+def second_device(d2l):
+    return d2l.gpu(0) if d2l.num_gpus() else None
+
+
+def device_scope(device):
+    import contextlib
+    return contextlib.nullcontext()
+
+
+def where(x):
+    return str(x.device)
+
+
+def param_devices(trainer):
+    return {where(p) for p in trainer.model.parameters()}
+
+
+def grad_devices(trainer):
+    return {where(p.grad) for p in trainer.model.parameters() if p.grad is not None}
