@@ -95,6 +95,7 @@ def build(backend: str, case: Case, max_epochs: int = 1) -> tuple[Any, Any, Any,
                            seed=case.seed)
     model = families.get(case.family).build(
         d2l, len(data.vocab), {"num_hiddens": case.num_hiddens, "lr": case.lr})
+    model.board.display = False  # parity runs are measured, not watched: no live plots
     trainer = d2l.Trainer(max_epochs=max_epochs, gradient_clip_val=case.clip)
     trainer.setup(model, data)
     trainer.set_params(case.params)

@@ -38,4 +38,8 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
         last = nb.cells[-1].outputs[0]["data"]["text/plain"]
         text = eval(last)
         assert isinstance(text, str) and len(text) == 26 and text.startswith("it has")
+    for cell in nb.cells:  # the parity table is text only: no empty plots between its rows
+        if cell.cell_type == "code" and "report(" in cell.source:
+            assert not any("image/png" in o.get("data", {}) for o in cell.outputs), \
+                "the parity cell drew plots"
     assert not os.path.exists(path.with_suffix(".png"))

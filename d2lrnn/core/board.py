@@ -126,8 +126,9 @@ class ProgressBoard:
     def show(self) -> None:
         """Render into the notebook cell (updating the same output), if there is one."""
         self._last_render = time.perf_counter()
-        if not (self.display and _in_notebook()):
-            return
+        if not (self.display and _in_notebook()) or not any(self.history()[k][0]
+                                                               for k in self._points):
+            return  # nothing to look at yet: no empty figure
         from IPython.display import Image, display
 
         image = Image(data=self.png(), format="png")
