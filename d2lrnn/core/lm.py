@@ -1,6 +1,6 @@
 """The parts of the book's ``RNNLMScratch`` that read the same on every framework (the book's
-``%%tab all`` cells), written once. A backend's ``RNNLMScratch`` adds what differs: its
-parameters (``init_params``), ``one_hot``, and one decoding step (``decode_step``).
+``%%tab all`` cells), written once. A backend's ``RNNLMScratch`` adds what differs: ``one_hot``
+and one decoding step (``decode_step``); its Module supplies ``parameter(value, name)``.
 
 ``ops`` is the backend's tensor-alias module (``d2l.exp``, ``d2l.matmul``, ``d2l.stack``...).
 """
@@ -11,12 +11,25 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from d2lrnn.core import decoding
+from d2lrnn.core.params import check_lm_args
 
 
 class RNNLMScratchBase:
     """Training/validation steps, output layer, forward and predict of the RNN LM."""
 
     ops: ClassVar[Any]
+
+    def __init__(self, rnn: Any, vocab_size: int, lr: float = 0.01) -> None:
+        check_lm_args(rnn, vocab_size, lr)
+        super().__init__()
+        self.save_hyperparameters()
+        self.init_params()
+
+    def init_params(self) -> None:
+        # the output layer: W_hq (num_hiddens, vocab_size), b_q (vocab_size,)
+        sigma, randn = self.rnn.sigma, self.ops.randn
+        self.W_hq = self.parameter(randn(self.rnn.num_hiddens, self.vocab_size) * sigma, "W_hq")
+        self.b_q = self.parameter(self.ops.zeros(self.vocab_size), "b_q")
 
     def training_step(self, batch: Any) -> Any:
         l = self.loss(self(*batch[:-1]), batch[-1])

@@ -42,6 +42,11 @@ class Module(gluon.nn.Block, core_module.Module):
     def detach(self, value: Any) -> Any:
         return value.detach() if isinstance(value, np.ndarray) else value
 
+    def parameter(self, value: Any, name: str) -> Any:
+        """A trainable scratch parameter: the array itself, with a gradient attached."""
+        value.attach_grad()
+        return value
+
     def loss(self, y_hat: Any, y: Any) -> Any:
         raise NotImplementedError
 

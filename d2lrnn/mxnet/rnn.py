@@ -6,26 +6,17 @@ from typing import Any
 
 from mxnet import np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
-from d2lrnn.core import params as core_params
 from d2lrnn.core.lm import RNNLMScratchBase
 from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.mxnet import tensors
 from d2lrnn.mxnet.module import Classifier, Module
-from d2lrnn.mxnet.tensors import randn, zeros
+from d2lrnn.mxnet.tensors import zeros
 
 
 class RNNScratch(RNNScratchBase, Module):
     """The RNN model implemented from scratch (the loop: ``d2lrnn/core/rnn.py``)."""
 
     ops = tensors
-
-    def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01) -> None:
-        core_params.check_rnn_args(num_inputs, num_hiddens, sigma)
-        super().__init__()
-        self.save_hyperparameters()
-        self.W_xh = randn(num_inputs, num_hiddens) * sigma
-        self.W_hh = randn(num_hiddens, num_hiddens) * sigma
-        self.b_h = zeros(num_hiddens)
 
     def begin_state(self, inputs: Any, state: Any) -> Any:
         if state is None:
@@ -37,18 +28,6 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
     """The RNN-based language model implemented from scratch."""
 
     ops = tensors
-
-    def __init__(self, rnn: RNNScratch, vocab_size: int, lr: float = 0.01) -> None:
-        core_params.check_lm_args(rnn, vocab_size, lr)
-        super().__init__()
-        self.save_hyperparameters()
-        self.init_params()
-
-    def init_params(self) -> None:
-        self.W_hq = randn(self.rnn.num_hiddens, self.vocab_size) * self.rnn.sigma
-        self.b_q = zeros(self.vocab_size)
-        for param in self.get_scratch_params():
-            param.attach_grad()
 
     def one_hot(self, X: Any) -> Any:
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)

@@ -32,6 +32,10 @@ class Module(tf.Module, core_module.Module):
     def loss(self, y_hat: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
         raise NotImplementedError
 
+    def parameter(self, value: tf.Tensor, name: str) -> tf.Variable:
+        """A trainable variable holding ``value`` (the scratch models' ``tf.Variable``)."""
+        return tf.Variable(value, name=name)
+
     def forward(self, X: tf.Tensor) -> tf.Tensor:
         if not hasattr(self, "net"):
             raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "

@@ -26,6 +26,10 @@ class Module(nn.Module, core_module.Module):
     def detach(self, value: Any) -> Any:
         return value.detach() if torch.is_tensor(value) else value
 
+    def parameter(self, value: torch.Tensor, name: str) -> nn.Parameter:
+        """A trainable parameter holding ``value`` (the scratch models' ``nn.Parameter``)."""
+        return nn.Parameter(value)
+
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
