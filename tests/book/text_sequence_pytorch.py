@@ -1,11 +1,13 @@
 # The book's text-sequence section, pytorch tab: its cells in order; only the d2l import differs.
 
+# %%
 import collections
 import re
 from d2lrnn import torch as d2l
 import torch
 import random
 
+# %%
 class TimeMachine(d2l.DataModule): #@save
     """The Time Machine dataset."""
     def _download(self):
@@ -18,6 +20,7 @@ data = TimeMachine()
 raw_text = data._download()
 print(repr(raw_text[:60]))  # the notebook displays this value
 
+# %%
 @d2l.add_to_class(TimeMachine)  #@save
 def _preprocess(self, text):
     return re.sub('[^A-Za-z]+', ' ', text).lower()
@@ -25,6 +28,7 @@ def _preprocess(self, text):
 text = data._preprocess(raw_text)
 print(repr(text[:60]))  # the notebook displays this value
 
+# %%
 @d2l.add_to_class(TimeMachine)  #@save
 def _tokenize(self, text):
     return list(text)
@@ -32,6 +36,7 @@ def _tokenize(self, text):
 tokens = data._tokenize(text)
 print(repr(','.join(tokens[:30])))  # the notebook displays this value
 
+# %%
 class Vocab:  #@save
     """Vocabulary for text."""
     def __init__(self, tokens=[], min_freq=0, reserved_tokens=[]):
@@ -65,11 +70,13 @@ class Vocab:  #@save
     def unk(self):  # Index for the unknown token
         return self.token_to_idx['<unk>']
 
+# %%
 vocab = Vocab(tokens)
 indices = vocab[tokens[:10]]
 print('indices:', indices)
 print('words:', vocab.to_tokens(indices))
 
+# %%
 @d2l.add_to_class(TimeMachine)  #@save
 def build(self, raw_text, vocab=None):
     tokens = self._tokenize(self._preprocess(raw_text))
@@ -80,23 +87,28 @@ def build(self, raw_text, vocab=None):
 corpus, vocab = data.build(raw_text)
 print(repr((len(corpus), len(vocab))))  # the notebook displays this value
 
+# %%
 words = text.split()
 vocab = Vocab(words)
 print(repr(vocab.token_freqs[:10]))  # the notebook displays this value
 
+# %%
 freqs = [freq for token, freq in vocab.token_freqs]
 d2l.plot(freqs, xlabel='token: x', ylabel='frequency: n(x)',
          xscale='log', yscale='log')
 
+# %%
 bigram_tokens = ['--'.join(pair) for pair in zip(words[:-1], words[1:])]
 bigram_vocab = Vocab(bigram_tokens)
 print(repr(bigram_vocab.token_freqs[:10]))  # the notebook displays this value
 
+# %%
 trigram_tokens = ['--'.join(triple) for triple in zip(
     words[:-2], words[1:-1], words[2:])]
 trigram_vocab = Vocab(trigram_tokens)
 print(repr(trigram_vocab.token_freqs[:10]))  # the notebook displays this value
 
+# %%
 bigram_freqs = [freq for token, freq in bigram_vocab.token_freqs]
 trigram_freqs = [freq for token, freq in trigram_vocab.token_freqs]
 d2l.plot([freqs, bigram_freqs, trigram_freqs], xlabel='token: x',
