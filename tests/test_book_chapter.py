@@ -28,6 +28,7 @@ def run_section(section: str, backend: str, tmp_path: Path, *exprs: str) -> tupl
     proc = subprocess.run([sys.executable, str(BOOK / "run_section.py"), str(script), *exprs],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "could not be compiled" not in proc.stderr  # TensorFlow: no eager fallback
     lines = proc.stdout.strip().splitlines()
     return "\n".join(lines[:-1]), json.loads(lines[-1])
 
