@@ -29,6 +29,9 @@ CURRENT_FOUNDATION = (
 #: d2lrnn's own additions, on every backend of the current edition.
 CURRENT_EXTRAS = ("TrainingDivergedError", "get_params", "seed", "set_params")
 
+#: The book's plotting helpers (``d2l.plt`` is matplotlib.pyplot, imported on first use).
+PLOT = ("plot", "plt", "set_axes", "set_figsize", "use_svg_display")
+
 #: section -> the names its cells use or save (current edition, every tab).
 CURRENT: dict[str, tuple[str, ...]] = {
     "sequence": ("DataModule", "LinearRegression", "Trainer", "add_to_class", "plot"),
@@ -43,7 +46,7 @@ CURRENT: dict[str, tuple[str, ...]] = {
 }
 
 #: Sections whose names every backend provides today (the surface test checks these).
-CURRENT_IMPLEMENTED = ("rnn", "rnn-scratch")
+CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rnn-scratch")
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
@@ -63,6 +66,7 @@ def current_exports(backend: str) -> list[str]:
     """The ``__all__`` of ``d2lrnn.<backend>``: every name of the implemented sections, the
     foundation, the aliases, the device helpers and d2lrnn's extras, plus the tab's own."""
     names = set(DEVICE) | set(TENSOR_ALIASES) | set(CURRENT_FOUNDATION) | set(CURRENT_EXTRAS)
+    names |= set(PLOT)
     for section in CURRENT_IMPLEMENTED:
         names |= set(CURRENT[section])
     names |= set(CURRENT_TAB_ONLY[backend])
@@ -71,7 +75,7 @@ def current_exports(backend: str) -> list[str]:
 
 def classic_exports(backend: str) -> list[str]:
     """The ``__all__`` of ``d2lrnn.classic.<backend>``."""
-    names = set(DEVICE) | set(TENSOR_ALIASES)
+    names = set(DEVICE) | set(TENSOR_ALIASES) | set(PLOT)
     for section in CLASSIC_IMPLEMENTED:
         names |= set(CLASSIC[section])
     names |= set(CLASSIC_TAB_ONLY.get(backend, ()))

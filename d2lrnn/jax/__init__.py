@@ -2,10 +2,14 @@
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core import names as _names
+from d2lrnn.core.download import DATA_URL, download
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
+from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
+from d2lrnn.jax.regression import LinearRegression
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
     abs,
@@ -50,5 +54,7 @@ BACKEND = "jax"
 
 seed = _backend_seed(reset_key, "the key get_key() splits")
 
+
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
 
 __all__ = _names.current_exports("jax")  # the declared surface (d2lrnn/core/names.py)

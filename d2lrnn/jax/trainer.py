@@ -133,7 +133,7 @@ class Trainer(core_trainer.Trainer):
         batch = tuple(batch)
         params = self.state.params
         logits = self.state.apply_fn({"params": params}, *batch[:-1])
-        (loss, _), grads = jax.value_and_grad(self.model.loss, has_aux=True)(
+        (loss, _), grads = jax.value_and_grad(self.model.loss_and_aux, has_aux=True)(
             params, batch[:-1], batch[-1], self.state)
         clipped = (self.clip_gradients(self.gradient_clip_val, grads)
                    if self.gradient_clip_val > 0 else grads)

@@ -2,6 +2,9 @@
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core import names as _names
+from d2lrnn.core.download import DATA_URL, download
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
+from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.tensorflow.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
@@ -13,6 +16,7 @@ from d2lrnn.tensorflow.module import (
     get_params,
     set_params,
 )
+from d2lrnn.tensorflow.regression import LinearRegression
 from d2lrnn.tensorflow.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.tensorflow.tensors import (
     abs,
@@ -55,5 +59,7 @@ BACKEND = "tensorflow"
 seed = _backend_seed(lambda n: __import__("tensorflow").random.set_seed(n),
                      "TensorFlow's own generator")
 
+
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
 
 __all__ = _names.current_exports("tensorflow")  # the declared surface (d2lrnn/core/names.py)

@@ -1,5 +1,7 @@
 """``Module``, ``Classifier`` and data on TensorFlow (Keras 3 era: models are ``tf.Module``s,
-so every ``tf.Variable`` attribute, also in sub-modules, is tracked and trained)."""
+so every ``tf.Variable`` attribute, also in sub-modules, is tracked and trained; Keras 3 layers
+held in attributes are not ``tf.Module``s, so ``Module.trainable_variables`` adds their weights
+explicitly)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from d2lrnn import core
 from d2lrnn.core import data as core_data
 from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
@@ -23,6 +24,21 @@ class Module(tf.Module, core_module.Module):
         self.save_hyperparameters()
         self.board = self.new_board()
         self.training = None
+
+    @property
+    def trainable_variables(self) -> tuple[tf.Variable, ...]:
+        """The ``tf.Variable`` attributes (as ``tf.Module`` finds them), then the trainable
+        weights of every Keras layer held in an attribute (the ``tf.Variable`` behind each
+        Keras 3 variable), each once."""
+        found = list(super().trainable_variables)
+        seen = {id(v) for v in found}
+        for layer in keras_layers(self):
+            for weight in layer.trainable_weights:
+                var = getattr(weight, "value", weight)  # keras.Variable -> its tf.Variable
+                if id(var) not in seen:
+                    seen.add(id(var))
+                    found.append(var)
+        return tuple(found)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if "training" in kwargs:
@@ -47,6 +63,33 @@ class Module(tf.Module, core_module.Module):
         return keras.optimizers.SGD(float(self.lr))
 
 
+def keras_layers(obj: Any) -> list[keras.layers.Layer]:
+    """Keras layers reachable from ``obj``'s attributes (through sub-modules, lists, tuples
+    and dicts; a layer's own sub-layers are covered by its ``trainable_weights``)."""
+    layers: list[keras.layers.Layer] = []
+    seen: set[int] = set()
+
+    def visit(value: Any) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, keras.layers.Layer):
+            layers.append(value)
+        elif isinstance(value, tf.Module):
+            for attr, v in vars(value).items():
+                if attr not in ("trainer", "board", "hparams"):
+                    visit(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                visit(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                visit(v)
+
+    visit(obj)
+    return layers
+
+
 class Classifier(core_module.ClassifierSteps, Module):
     """A Module with the cross-entropy loss and accuracy."""
 
@@ -68,8 +111,8 @@ class DataModule(core_data.DataModule):
         return tf.constant(array.astype(np.int32) if array.dtype.kind in "iu" else array)
 
 
-class TimeMachine(core.TimeMachine, DataModule):
-    """The book's Time Machine data, as int32 TensorFlow tensors."""
+TimeMachine = core_data.time_machine_class(
+    DataModule, __name__, "The book's Time Machine data, as int32 TensorFlow tensors.")
 
 
 def _named_variables(model: tf.Module) -> dict[str, tf.Variable]:
