@@ -5,6 +5,7 @@ from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
+from d2lrnn.jax.concise import RNN, RNNLM
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
     abs,
@@ -34,6 +35,7 @@ from d2lrnn.jax.tensors import (
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     transpose,

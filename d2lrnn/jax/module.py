@@ -14,8 +14,10 @@ from jax import numpy as jnp
 from d2lrnn import core
 from d2lrnn.core import data as core_data
 from d2lrnn.core import module as core_module
+from d2lrnn.core import layer_map
 from d2lrnn.core import params as core_params
 from d2lrnn.core.board import ProgressBoard
+from d2lrnn.jax.layer_map import LAYER_MAP
 
 
 class Module(nn.Module, core_module.Module):
@@ -85,21 +87,30 @@ class TimeMachine(core.TimeMachine, DataModule):
     """The book's Time Machine data, as int32 JAX arrays."""
 
 
+def _path(path: Any) -> str:
+    return "/".join(str(getattr(k, "key", k)) for k in path)
+
+
+def named_leaves(params: Any) -> list[tuple[str, Any]]:
+    """(path 'rnn/rnn/cell/i/kernel', leaf) of a params (or gradients) tree."""
+    return [(_path(p), v) for p, v in jax.tree_util.tree_flatten_with_path(params)[0]]
+
+
 def get_params(params: Any) -> dict[str, np.ndarray]:
-    """A params tree (e.g. ``trainer.state.params``) as NumPy arrays with canonical names."""
-    flat = jax.tree_util.tree_flatten_with_path(params)[0]
-    return core_params.canonical(
-        ("/".join(str(getattr(k, "key", k)) for k in path), np.asarray(v).copy())
-        for path, v in flat)
+    """A params tree (e.g. ``trainer.state.params``) as NumPy arrays with canonical names
+    (Flax layers' weights through the backend's LAYER_MAP)."""
+    return layer_map.to_canonical(((n, np.asarray(v)) for n, v in named_leaves(params)),
+                                  LAYER_MAP)
 
 
 def set_params(params: Any, new: dict[str, Any]) -> Any:
     """A copy of the params tree with every leaf replaced by ``new[canonical name]``. JAX
     arrays are immutable: use the result (``trainer.set_params(new)`` updates a Trainer)."""
-    current = get_params(params)
-    arrays = core_params.check_params({k: v.shape for k, v in current.items()}, new)
+    named = named_leaves(params)
+    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), LAYER_MAP)
+    arrays = core_params.check_params(expected, new)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
 
     def replace(path: Any, leaf: Any) -> Any:
-        name = str(getattr(path[-1], "key", path[-1]))
-        return jnp.asarray(arrays[name], dtype=leaf.dtype)
+        return jnp.asarray(values[_path(path)], dtype=leaf.dtype)
     return jax.tree_util.tree_map_with_path(replace, params)

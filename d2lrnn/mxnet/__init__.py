@@ -17,6 +17,7 @@ from d2lrnn.mxnet.module import (  # noqa: E402
     get_params,
     set_params,
 )
+from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
 from d2lrnn.mxnet.tensors import (  # noqa: E402
     abs,
@@ -49,6 +50,7 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     transpose,

@@ -42,6 +42,7 @@ from d2lrnn.tensorflow.tensors import (
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     transpose,

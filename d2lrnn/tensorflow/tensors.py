@@ -66,3 +66,11 @@ def try_gpu(i: int = 0) -> Any:
 
 def try_all_gpus() -> list[Any]:
     return [gpu(i) for i in range(num_gpus())]
+
+
+def swapaxes(x: Any, axis1: int, axis2: int) -> tf.Tensor:
+    """``x`` with two axes exchanged (NumPy's ``swapaxes``; TensorFlow spells it transpose)."""
+    rank = len(x.shape)
+    perm = list(range(rank))
+    perm[axis1 % rank], perm[axis2 % rank] = perm[axis2 % rank], perm[axis1 % rank]
+    return tf.transpose(x, perm)

@@ -3,6 +3,7 @@
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.torch.concise import RNN, RNNLM
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.torch.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
@@ -34,6 +35,7 @@ from d2lrnn.torch.tensors import (
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     to,
