@@ -4,8 +4,8 @@ from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, che
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
-from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.concise import RNN, RNNLM
+from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
     abs,

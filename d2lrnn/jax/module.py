@@ -13,8 +13,8 @@ from jax import numpy as jnp
 
 from d2lrnn import core
 from d2lrnn.core import data as core_data
-from d2lrnn.core import module as core_module
 from d2lrnn.core import layer_map
+from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.core.board import ProgressBoard
 from d2lrnn.jax.layer_map import LAYER_MAP

@@ -8,6 +8,7 @@ _import_mxnet()
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape  # noqa: E402
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
+from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
 from d2lrnn.mxnet.module import (  # noqa: E402
     SGD,
     Classifier,
@@ -17,7 +18,6 @@ from d2lrnn.mxnet.module import (  # noqa: E402
     get_params,
     set_params,
 )
-from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
 from d2lrnn.mxnet.tensors import (  # noqa: E402
     abs,

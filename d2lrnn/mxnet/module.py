@@ -14,8 +14,8 @@ from mxnet import gluon, np, npx  # d2lrnn.mxnet.__init__ ran the compat step fi
 
 from d2lrnn import core
 from d2lrnn.core import data as core_data
-from d2lrnn.core import module as core_module
 from d2lrnn.core import layer_map
+from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.core.hparams import HyperParameters
 from d2lrnn.mxnet.layer_map import LAYER_MAP

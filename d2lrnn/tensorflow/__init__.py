@@ -3,6 +3,7 @@
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.tensorflow.concise import RNN, RNNLM, SimpleRNN
 from d2lrnn.tensorflow.module import (
     Classifier,
     DataModule,

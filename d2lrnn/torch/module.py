@@ -11,8 +11,8 @@ from torch.nn import functional as F
 
 from d2lrnn import core
 from d2lrnn.core import data as core_data
-from d2lrnn.core import module as core_module
 from d2lrnn.core import layer_map
+from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.torch.layer_map import LAYER_MAP
 
