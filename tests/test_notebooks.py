@@ -16,6 +16,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 def test_there_is_a_notebook_per_framework():
     names = {p.name for p in NOTEBOOKS}
     assert {f"rnn_scratch_{fw}.ipynb" for fw in ("torch", "mxnet", "tensorflow", "jax")} <= names
+    assert {f"rnn_concise_{fw}.ipynb" for fw in ("torch", "mxnet", "tensorflow", "jax")} <= names
     assert "compare_frameworks.ipynb" in names
     for path in NOTEBOOKS:  # committed without outputs
         nb = nbformat.read(path, as_version=4)
@@ -32,7 +33,7 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     images = [c for c in nb.cells if c.cell_type == "code" and any(
         "image/png" in o.get("data", {}) for o in c.get("outputs", []))]
     assert images, "no cell produced an image"
-    if path.stem.startswith("rnn_scratch_"):
+    if path.stem.startswith(("rnn_scratch_", "rnn_concise_")):
         train_cell = next(c for c in nb.cells if "trainer.fit(" in c.source)
         assert train_cell in images, "the training cell did not show the perplexity plot"
         last = nb.cells[-1].outputs[0]["data"]["text/plain"]
