@@ -32,7 +32,7 @@ class RNN(nn.Module):
         if isinstance(H, (tuple, list)):
             H, = H
         layer = nn.RNN(nn.SimpleCell(self.num_hiddens, name="cell"), time_major=True,
-                       return_carry=True, name="rnn")
+                       return_carry=True, unroll=32, name="rnn")
         H, outputs = layer(inputs, initial_carry=H)
         return outputs, H
 
