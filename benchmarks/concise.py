@@ -41,7 +41,7 @@ def main() -> None:
     for backend in args.backends:
         load_backend(backend)
         runs = {c: trainer_for(backend, c) for c in (False, True)}
-        for c, (t, b) in runs.items():  # compile / warm up
+        for t, b in runs.values():  # compile / warm up
             ms_per_step(t, b, 2)
         times = {False: [], True: []}
         for _ in range(args.rounds):
