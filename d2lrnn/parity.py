@@ -31,6 +31,7 @@ import numpy as np
 from d2lrnn import BACKENDS, load_backend
 from d2lrnn.core import TimeMachine as NumpyTimeMachine
 from d2lrnn.core import family as families
+from d2lrnn.core import layer_map
 
 STEP_RTOL = 2e-4        # one step: relative to the largest magnitude of each quantity
 TRAJECTORY_RTOL = 1e-3  # 50 SGD steps: each loss, relative
@@ -53,6 +54,10 @@ class Case:
     Y: np.ndarray | None = None
     vocab_size: int = 28
     family: str = families.RNN_LM_SCRATCH.name
+
+    def family_for(self, concise: bool = False) -> families.Family:
+        """The case's model family, or the concise LM's (same canonical parameters)."""
+        return families.get(families.RNN_LM_CONCISE.name if concise else self.family)
 
     @property
     def ref(self) -> Any:
@@ -78,22 +83,48 @@ def make_case(seed: int = 0, batch_size: int = 1024, num_steps: int = 32,
     return Case(seed, batch_size, num_steps, num_hiddens, lr, clip, params, X, Y, V, family)
 
 
-def reference_step(case: Case) -> dict[str, Any]:
-    ref = case.ref  # the family's oracle
-    loss, grads = ref.loss_and_grads(case.params, case.X, case.Y)
-    clipped = ref.clip_gradients(grads, case.clip) if case.clip > 0 else grads
-    return {"logits": ref.forward(case.params, case.X), "loss": loss, "grads": grads,
-            "clipped": clipped, "params": ref.sgd_step(case.params, clipped, case.lr),
-            "grad_norm": ref.grad_norm(grads)}
+def layer_table(backend: str, concise: bool, case: Case | None = None) -> layer_map.LayerMap:
+    """The backend's LAYER_MAP for its concise model (framework weights <-> canonical names);
+    empty for the scratch model, whose parameters are the canonical ones."""
+    return (case or Case()).family_for(concise).layer_table(backend)
 
 
-def build(backend: str, case: Case, max_epochs: int = 1) -> tuple[Any, Any, Any, Any]:
+def mapped_step(params: dict[str, Any], X: np.ndarray, Y: np.ndarray, lr: float, clip: float,
+                table: layer_map.LayerMap = (), ref: Any = families.RNN_LM_SCRATCH.reference
+                ) -> dict[str, Any]:
+    """The reference's step as a model whose weights are laid out by ``table`` takes it: the
+    forward pass and gradients are the book's; clipping and SGD act on the framework's own
+    parameters, where a split b_h is two copies each receiving dL/db_h (so the norm counts it
+    twice and b_h moves by 2 lr g). With an empty table this is exactly the book's step."""
+    loss, grads = ref.loss_and_grads(params, X, Y)
+    expanded = layer_map.expand_grads(grads, table)
+    clipped = ref.clip_gradients(expanded, clip) if clip > 0 else expanded
+    stepped = ref.sgd_step(layer_map.expand_params(params, table), clipped, lr)
+    return {"loss": loss, "grads": grads, "clipped": layer_map.collapse(clipped, "primary"),
+            "params": layer_map.collapse(stepped, "sum"), "grad_norm": ref.grad_norm(grads)}
+
+
+def reference_step(case: Case, table: layer_map.LayerMap = ()) -> dict[str, Any]:
+    out = mapped_step(case.params, case.X, case.Y, case.lr, case.clip, table, case.ref)
+    return {"logits": case.ref.forward(case.params, case.X), **out}
+
+
+def build_model(d2l: Any, vocab_size: int, num_hiddens: int, lr: float,
+                concise: bool = False) -> Any:
+    """The book's scratch LM, or its concise one (d2l.RNNLM over d2l.RNN: the framework's RNN
+    layer), as its model family builds it."""
+    return Case().family_for(concise).build(d2l, vocab_size, {"num_hiddens": num_hiddens,
+                                                             "lr": lr})
+
+
+def build(backend: str, case: Case, max_epochs: int = 1, concise: bool = False
+          ) -> tuple[Any, Any, Any, Any]:
     """The backend's data, model and trainer for ``case``, set up and given its weights."""
     d2l = load_backend(backend)
     d2l.seed(case.seed)
     data = d2l.TimeMachine(batch_size=case.batch_size, num_steps=case.num_steps,
                            seed=case.seed)
-    model = families.get(case.family).build(
+    model = case.family_for(concise).build(
         d2l, len(data.vocab), {"num_hiddens": case.num_hiddens, "lr": case.lr})
     model.board.display = False  # parity runs are measured, not watched: no live plots
     trainer = d2l.Trainer(max_epochs=max_epochs, gradient_clip_val=case.clip)
@@ -102,10 +133,10 @@ def build(backend: str, case: Case, max_epochs: int = 1) -> tuple[Any, Any, Any,
     return d2l, data, model, trainer
 
 
-def backend_step(backend: str, case: Case) -> dict[str, Any]:
+def backend_step(backend: str, case: Case, concise: bool = False) -> dict[str, Any]:
     """Probe one batch on ``backend``, then take one real training step (the Trainer's own
     compiled step where it has one) and read the parameters back."""
-    _, data, _, trainer = build(backend, case)
+    _, data, _, trainer = build(backend, case, concise=concise)
     batch = trainer.prepare_batch((data.to_tensor(case.X), data.to_tensor(case.Y)))
     out = trainer.probe(batch)
     trainer.fit_batch(batch)
@@ -130,21 +161,25 @@ def compare_step(got: dict[str, Any], want: dict[str, Any]) -> dict[str, tuple[f
     return {q: deviation(got[q], want[q]) for q in QUANTITIES}
 
 
-def assert_step_parity(backend: str, case: Case | None = None) -> dict[str, tuple[float, float]]:
+def assert_step_parity(backend: str, case: Case | None = None, concise: bool = False
+                       ) -> dict[str, tuple[float, float]]:
     """Raise AssertionError naming every quantity of ``backend``'s step that is off."""
     case = case or make_case()
-    devs = compare_step(backend_step(backend, case), reference_step(case))
+    devs = compare_step(backend_step(backend, case, concise),
+                        reference_step(case, layer_table(backend, concise, case)))
     bad = {q: d for q, d in devs.items() if not d[1] <= STEP_RTOL}
-    assert not bad, (f"{backend} differs from the NumPy reference (relative tolerance "
+    what = f"{backend} (concise)" if concise else backend
+    assert not bad, (f"{what} differs from the NumPy reference (relative tolerance "
                      f"{STEP_RTOL}): " + ", ".join(f"{q}: max abs {a:.3g}, rel {r:.3g}"
                                                    for q, (a, r) in bad.items()))
     return devs
 
 
-def trajectory(backend: str, case: Case, steps: int = 50) -> list[float]:
+def trajectory(backend: str, case: Case, steps: int = 50, concise: bool = False
+               ) -> list[float]:
     """Losses of ``steps`` training steps from the case's weights over the case's seeded batch
     order (the shared NumPy shuffle), through the backend's real Trainer step."""
-    _, data, _, trainer = build(backend, case)
+    _, data, _, trainer = build(backend, case, concise=concise)
     losses: list[Any] = []
     while len(losses) < steps:
         for batch in trainer.train_dataloader:
@@ -155,26 +190,37 @@ def trajectory(backend: str, case: Case, steps: int = 50) -> list[float]:
     return [float(v) for v in losses]
 
 
-def reference_trajectory(case: Case, steps: int = 50) -> list[float]:
-    return reference_training(case, steps)[0]
+def reference_trajectory(case: Case, steps: int = 50, table: layer_map.LayerMap = ()
+                         ) -> list[float]:
+    return reference_training(case, steps, table)[0]
 
 
-def reference_training(case: Case, steps: int = 50) -> tuple[list[float], dict[str, Any]]:
-    """The reference's losses over ``steps`` steps of the case, and its final parameters."""
+def reference_training(case: Case, steps: int = 50, table: layer_map.LayerMap = ()
+                       ) -> tuple[list[float], dict[str, Any]]:
+    """The reference's losses over ``steps`` steps of the case, and its final parameters
+    (stepping as a model laid out by ``table`` steps, see ``mapped_step``)."""
     data = NumpyTimeMachine(batch_size=case.batch_size, num_steps=case.num_steps,
                             seed=case.seed)
     params, losses = case.params, []
+    # in the framework's parameter space (split biases as their copies), collapsed to compute
+    expanded = layer_map.expand_params(params, table)
     while len(losses) < steps:
         for X, Y in data.train_dataloader():
-            loss, params = case.ref.train_step(params, X, Y, case.lr, case.clip)
+            params = layer_map.collapse(expanded, "sum")
+            loss, grads = case.ref.loss_and_grads(params, X, Y)
+            grads = layer_map.expand_grads(grads, table)
+            if case.clip > 0:
+                grads = case.ref.clip_gradients(grads, case.clip)
+            expanded = case.ref.sgd_step(expanded, grads, case.lr)
             losses.append(loss)
             if len(losses) == steps:
                 break
-    return losses, params
+    return losses, layer_map.collapse(expanded, "sum")
 
 
-def greedy(backend: str, case: Case, prefix: str = "it has", num_preds: int = 20) -> str:
-    _, data, model, _ = build(backend, case)
+def greedy(backend: str, case: Case, prefix: str = "it has", num_preds: int = 20,
+           concise: bool = False) -> str:
+    _, data, model, _ = build(backend, case, concise=concise)
     return model.predict(prefix, num_preds, data.vocab)
 
 

@@ -21,6 +21,7 @@ IMAGE_TYPES = ("image/png", "image/svg+xml")
 def test_there_is_a_notebook_per_framework():
     names = {p.name for p in NOTEBOOKS}
     assert {f"rnn_scratch_{fw}.ipynb" for fw in ("torch", "mxnet", "tensorflow", "jax")} <= names
+    assert {f"rnn_concise_{fw}.ipynb" for fw in ("torch", "mxnet", "tensorflow", "jax")} <= names
     assert "compare_frameworks.ipynb" in names
     assert {f"{s}_{fw}.ipynb" for s in SECTIONS for fw in FRAMEWORKS} <= names
     for path in NOTEBOOKS:  # committed without outputs
@@ -40,7 +41,7 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     plotting = [c for c in nb.cells if c.cell_type == "code" and (
         "d2l.plot(" in c.source or "trainer.fit(" in c.source or "_overlay(" in c.source)]
     assert all(c in images for c in plotting), "a plotting cell showed no image"
-    if path.stem.startswith("rnn_scratch_"):
+    if path.stem.startswith(("rnn_scratch_", "rnn_concise_")):
         train_cell = next(c for c in nb.cells if "trainer.fit(" in c.source)
         assert train_cell in images, "the training cell did not show the perplexity plot"
         last = nb.cells[-1].outputs[0]["data"]["text/plain"]

@@ -10,6 +10,8 @@ own module) with its reference.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -35,6 +37,9 @@ class Family:
     #: the NumPy oracle: forward, loss_and_grads, clip_gradients, sgd_step, predict, ...
     reference: ModuleType
     description: str = ""
+    #: backend name -> its LAYER_MAP (framework weights <-> canonical names, core/layer_map.py)
+    #: for a model on a framework's own layer; empty for scratch models
+    layer_table: Callable[[str], Any] = lambda backend: ()
 
     def check(self, params: Mapping[str, Any], vocab_size: int, hparams: Mapping[str, Any],
               what: str = "params") -> dict[str, np.ndarray]:
@@ -76,4 +81,25 @@ RNN_LM_SCRATCH = register(Family(
     build=_build_scratch,
     reference=reference,
     description="the book's RNNScratch + RNNLMScratch (W_xh, W_hh, b_h, W_hq, b_q)",
+))
+
+
+def _build_concise(d2l: Any, vocab_size: int, hparams: Mapping[str, Any]) -> Any:
+    # torch's nn.RNN needs num_inputs; the other frameworks' layers learn it from the first batch
+    kwargs: dict[str, Any] = {"num_hiddens": int(hparams["num_hiddens"])}
+    if "num_inputs" in inspect.signature(d2l.RNN).parameters:
+        kwargs["num_inputs"] = vocab_size
+    return d2l.RNNLM(d2l.RNN(**kwargs), vocab_size=vocab_size, lr=float(hparams.get("lr", 1.0)))
+
+
+#: The section "Concise Implementation of RNNs": d2l.RNNLM over d2l.RNN, the framework's own RNN
+#: layer; the same canonical parameters as the scratch LM, mapped by each backend's LAYER_MAP.
+RNN_LM_CONCISE = register(Family(
+    name="rnn-lm-concise",
+    shapes=RNN_LM_SCRATCH.shapes,
+    build=_build_concise,
+    reference=reference,
+    description="the book's RNN + RNNLM on the framework's RNN layer (torch.nn.RNN, "
+                "gluon.rnn.RNN, Keras SimpleRNN, Flax nn.RNN)",
+    layer_table=lambda backend: importlib.import_module(f"d2lrnn.{backend}.layer_map").LAYER_MAP,
 ))

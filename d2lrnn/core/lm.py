@@ -50,6 +50,11 @@ class RNNLMScratchBase:
         rnn_outputs, _ = self.rnn(embs, state)
         return self.output_layer(rnn_outputs)
 
+    def materialize(self) -> None:
+        """Run one token through the model, so that layers that create their weights at their
+        first call (torch's LazyLinear, Gluon's deferred init, Keras layers) have them."""
+        self.decode_step(None)(0, None, True)
+
     def decode_step(self, context: Any) -> decoding.StepFn:
         """step(token, state, need_logits) -> (NumPy logits (vocab_size,) or None, state)."""
         raise NotImplementedError

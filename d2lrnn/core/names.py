@@ -46,13 +46,14 @@ CURRENT: dict[str, tuple[str, ...]] = {
 }
 
 #: Sections whose names every backend provides today (the surface test checks these).
-CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rnn-scratch")
+CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rnn-scratch",
+                       "rnn-concise")
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
     "torch": ("to",),
     "mxnet": ("SGD",),
-    "tensorflow": (),
+    "tensorflow": ("SimpleRNN",),  # Keras 3's SimpleRNN with the book's time_major argument
     "jax": ("TrainState", "get_key", "normal_init"),
 }
 

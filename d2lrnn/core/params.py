@@ -75,11 +75,14 @@ def check_rnn_args(num_inputs: Any, num_hiddens: Any, sigma: Any) -> None:
 
 
 def check_lm_args(rnn: Any, vocab_size: Any, lr: Any) -> None:
-    if not hasattr(rnn, "num_hiddens") or not hasattr(rnn, "num_inputs"):
-        raise TypeError(f"rnn must be an RNN module with num_inputs and num_hiddens (e.g. "
-                        f"RNNScratch); got {type(rnn).__name__}")
+    """The LM's arguments. ``rnn`` needs ``num_hiddens``; ``num_inputs`` only where it has one
+    (RNNScratch and torch's RNN do; the book's MXNet/TensorFlow/JAX ``RNN`` over a framework
+    layer take the input size from the first batch)."""
+    if not hasattr(rnn, "num_hiddens"):
+        raise TypeError(f"rnn must be an RNN module with num_hiddens (e.g. RNNScratch or "
+                        f"RNN); got {type(rnn).__name__}")
     positive_int("vocab_size", vocab_size)
     positive_number("lr", lr)
-    if rnn.num_inputs != vocab_size:
+    if getattr(rnn, "num_inputs", vocab_size) != vocab_size:
         raise ValueError(f"vocab_size={vocab_size} but the rnn takes num_inputs="
                          f"{rnn.num_inputs} one-hot inputs; they must be equal")

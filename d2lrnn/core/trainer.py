@@ -89,6 +89,8 @@ class Trainer(HyperParameters):
         if not callable(getattr(model, "training_step", None)):
             raise TypeError(f"model must be a d2l Module with training_step(); got "
                             f"{type(model).__name__}")
+        if callable(getattr(model, "materialize", None)):
+            model.materialize()  # lazily built layers create their weights before the optimizer
         self.attach(model)
         model.board.xlim = [0, self.epochs_to_run()]  # the axis fits the epochs really run
         self.model = model

@@ -7,6 +7,7 @@ from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.jax.concise import RNN, RNNLM
 from d2lrnn.jax.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.regression import LinearRegression
@@ -42,6 +43,7 @@ from d2lrnn.jax.tensors import (
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     transpose,

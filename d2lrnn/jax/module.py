@@ -13,9 +13,11 @@ from flax import linen as nn
 from jax import numpy as jnp
 
 from d2lrnn.core import data as core_data
+from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.core.board import ProgressBoard
+from d2lrnn.jax.layer_map import LAYER_MAP
 
 
 class Module(nn.Module, core_module.Module):
@@ -94,31 +96,33 @@ TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int32 JAX arrays.")
 
 
-def _leaf_names(params: Any) -> list[str]:
-    """Canonical names of a params tree's leaves, in ``tree_flatten`` order. Flax names a list
-    of submodules ``layers_0, layers_1``: those read as ``layers.0`` so nesting survives."""
-    def key(k: Any, leaf: bool) -> str:
-        name = str(getattr(k, "key", k))
-        return name if leaf else re.sub(r"^(.+)_(\d+)$", r"\1/\2", name)
+def _path(path: Any) -> str:
+    """'rnn/W_xh' for a tree path. Flax names a list of submodules ``layers_0, layers_1``:
+    those read as ``layers/0`` so the canonical names keep the nesting (``layers.0.W_xh``)."""
+    keys = [str(getattr(k, "key", k)) for k in path]
+    return "/".join([re.sub(r"^(.+)_(\d+)$", r"\1/\2", k) for k in keys[:-1]] + keys[-1:])
 
-    paths = [[key(k, i == len(path) - 1) for i, k in enumerate(path)]
-             for path, _ in jax.tree_util.tree_flatten_with_path(params)[0]]
-    return core_params.canonical_names(paths)
+
+def named_leaves(params: Any) -> list[tuple[str, Any]]:
+    """(path 'rnn/rnn/cell/i/kernel', leaf) of a params (or gradients) tree."""
+    return [(_path(p), v) for p, v in jax.tree_util.tree_flatten_with_path(params)[0]]
 
 
 def get_params(params: Any) -> dict[str, np.ndarray]:
-    """A params tree (e.g. ``trainer.state.params``) as NumPy arrays with canonical names."""
-    leaves = jax.tree_util.tree_leaves(params)
-    return {name: np.asarray(v).copy()
-            for name, v in zip(_leaf_names(params), leaves, strict=True)}
+    """A params tree (e.g. ``trainer.state.params``) as NumPy arrays with canonical names
+    (Flax layers' weights through the backend's LAYER_MAP)."""
+    return layer_map.to_canonical(((n, np.asarray(v)) for n, v in named_leaves(params)),
+                                  LAYER_MAP)
 
 
 def set_params(params: Any, new: dict[str, Any]) -> Any:
     """A copy of the params tree with every leaf replaced by ``new[canonical name]``. JAX
     arrays are immutable: use the result (``trainer.set_params(new)`` updates a Trainer)."""
-    leaves, treedef = jax.tree_util.tree_flatten(params)
-    names = _leaf_names(params)
-    arrays = core_params.check_params(
-        {n: tuple(v.shape) for n, v in zip(names, leaves, strict=True)}, new)
-    return jax.tree_util.tree_unflatten(treedef, [
-        jnp.asarray(arrays[n], dtype=v.dtype) for n, v in zip(names, leaves, strict=True)])
+    named = named_leaves(params)
+    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), LAYER_MAP)
+    arrays = core_params.check_params(expected, new)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+
+    def replace(path: Any, leaf: Any) -> Any:
+        return jnp.asarray(values[_path(path)], dtype=leaf.dtype)
+    return jax.tree_util.tree_map_with_path(replace, params)

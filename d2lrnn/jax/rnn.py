@@ -60,7 +60,8 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
         super().__post_init__()
 
     def setup(self) -> None:
-        _ = self.rnn.W_xh  # set up the RNN's parameters first: the other tabs' draw order
+        if isinstance(self.rnn, RNNScratch):
+            _ = self.rnn.W_xh  # set up the RNN's parameters first: the other tabs' draw order
         self.W_hq = self.param("W_hq", normal_init(self.rnn.sigma),
                                (self.rnn.num_hiddens, self.vocab_size))
         self.b_q = self.param("b_q", nn.initializers.zeros, (self.vocab_size,))

@@ -20,6 +20,7 @@ reduce_sum = lambda x, *args, **kwargs: x.sum(*args, **kwargs)
 reduce_mean = lambda x, *args, **kwargs: x.mean(*args, **kwargs)
 astype = lambda x, *args, **kwargs: x.astype(*args, **kwargs)
 transpose = lambda x, *args, **kwargs: x.T
+swapaxes = lambda x, *args, **kwargs: jnp.swapaxes(x, *args, **kwargs)
 expand_dims = jnp.expand_dims
 size = lambda x: x.size
 numpy = lambda x, *args, **kwargs: np.asarray(x, *args, **kwargs)

@@ -129,7 +129,11 @@ class Trainer(core_trainer.Trainer):
         return get_params(self.state.params)
 
     def probe(self, batch: Any) -> dict[str, Any]:
-        from d2lrnn.jax.module import get_params
+        from d2lrnn.core.layer_map import grads_to_canonical
+        from d2lrnn.jax.layer_map import LAYER_MAP
+        from d2lrnn.jax.module import named_leaves
+        read = lambda tree: grads_to_canonical(
+            ((n, np.asarray(v)) for n, v in named_leaves(tree)), LAYER_MAP)
         batch = tuple(batch)
         params = self.state.params
         logits = self.state.apply_fn({"params": params}, *batch[:-1])
@@ -138,4 +142,4 @@ class Trainer(core_trainer.Trainer):
         clipped = (self.clip_gradients(self.gradient_clip_val, grads)
                    if self.gradient_clip_val > 0 else grads)
         return {"logits": np.asarray(logits), "loss": float(loss),
-                "grads": get_params(grads), "clipped": get_params(clipped)}
+                "grads": read(grads), "clipped": read(clipped)}

@@ -12,6 +12,7 @@ from d2lrnn.core.plot import lazy_plt as _lazy_plt  # noqa: E402
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: E402
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
+from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
 from d2lrnn.mxnet.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu  # noqa: E402
 from d2lrnn.mxnet.module import (  # noqa: E402
     SGD,
@@ -52,6 +53,7 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     transpose,

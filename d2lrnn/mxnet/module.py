@@ -13,9 +13,11 @@ import numpy as onp
 from mxnet import gluon, np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core import data as core_data
+from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.core.hparams import HyperParameters
+from d2lrnn.mxnet.layer_map import LAYER_MAP
 from d2lrnn.mxnet.tensors import mx
 
 
@@ -85,6 +87,23 @@ class Module(gluon.nn.Block, core_module.Module):
             moved.attach_grad()
             setattr(owner, attr, moved)
 
+    def named_arrays(self) -> list[tuple[str, Any]]:
+        """(path, array) of every parameter: scratch ndarrays and Gluon parameters' data (under
+        Gluon's structural names, e.g. 'rnn.rnn._unfused.0.i2h_weight'). Deferred Gluon
+        parameters are created first (one decoding step)."""
+        gluon_params = self._collect_params_with_prefix()
+        if any(p._deferred_init for p in gluon_params.values()) \
+                and callable(getattr(self, "materialize", None)):
+            self.materialize()
+        return [*self.named_scratch_params(), *((n, p.data()) for n, p in gluon_params.items())]
+
+    def context(self) -> Any:
+        """The device the model's parameters live on."""
+        scratch = self.get_scratch_params()
+        if scratch:
+            return scratch[0].ctx
+        return next(iter(self.collect_params().values())).list_ctx()[0]
+
     def get_scratch_params(self) -> list[Any]:
         return [a for _, a in self.named_scratch_params()]
 
@@ -129,18 +148,20 @@ TimeMachine = core_data.time_machine_class(
 
 
 def get_params(model: Module) -> dict[str, onp.ndarray]:
-    """The model's scratch parameters as float32 NumPy arrays under canonical names."""
-    return core_params.canonical((n, a.asnumpy().copy()) for n, a in
-                                 model.named_scratch_params())
+    """The model's parameters as float32 NumPy arrays under canonical names (Gluon layers'
+    weights through the backend's LAYER_MAP)."""
+    return layer_map.to_canonical(((n, a.asnumpy()) for n, a in model.named_arrays()),
+                                  LAYER_MAP)
 
 
 def set_params(model: Module, params: dict[str, Any]) -> None:
-    """Write NumPy arrays into the scratch parameters in place (their gradients stay
-    attached)."""
-    current = core_params.canonical(model.named_scratch_params())
-    arrays = core_params.check_params({k: tuple(a.shape) for k, a in current.items()}, params)
-    for k, a in current.items():
-        a[:] = np.array(arrays[k], ctx=a.ctx)
+    """Write NumPy arrays into the parameters in place (their gradients stay attached)."""
+    named = model.named_arrays()
+    expected = layer_map.canonical_shapes(((n, tuple(a.shape)) for n, a in named), LAYER_MAP)
+    arrays = core_params.check_params(expected, params)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+    for n, a in named:
+        a[:] = np.array(values[n], ctx=a.ctx)
 
 
 __all__ = ["Classifier", "DataModule", "Module", "SGD", "TimeMachine", "get_params",

@@ -34,7 +34,7 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
         return npx.one_hot(X.T, self.vocab_size)
 
     def decode_step(self, device: Any) -> Any:
-        device = device if device is not None else self.W_hq.ctx
+        device = device if device is not None else self.context()
 
         def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:
             X = np.array([[token]], ctx=device)

@@ -28,6 +28,7 @@ reduce_sum = lambda x, *args, **kwargs: x.sum(*args, **kwargs)
 reduce_mean = lambda x, *args, **kwargs: x.mean(*args, **kwargs)
 astype = lambda x, *args, **kwargs: x.astype(*args, **kwargs)
 transpose = lambda x, *args, **kwargs: x.T
+swapaxes = lambda x, *args, **kwargs: np.swapaxes(x, *args, **kwargs)
 expand_dims = np.expand_dims
 size = lambda x, *args, **kwargs: x.size
 numpy = lambda x, *args, **kwargs: x.asnumpy(*args, **kwargs)

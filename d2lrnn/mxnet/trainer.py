@@ -8,9 +8,10 @@ from typing import Any
 from mxnet import autograd, np  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core import trainer as core_trainer
-from d2lrnn.core.params import canonical
+from d2lrnn.core.layer_map import grads_to_canonical
 from d2lrnn.mxnet import fast
 from d2lrnn.mxnet.device import gpu, num_gpus
+from d2lrnn.mxnet.layer_map import LAYER_MAP
 from d2lrnn.mxnet.module import get_params, set_params
 
 
@@ -62,8 +63,8 @@ class Trainer(core_trainer.Trainer):
             param.grad[:] *= scale
 
     def probe(self, batch: Any) -> dict[str, Any]:
-        named = self.model.named_scratch_params()
-        read = lambda: canonical((n, p.grad.asnumpy().copy()) for n, p in named)
+        named = self.model.named_arrays()
+        read = lambda: grads_to_canonical(((n, p.grad.asnumpy()) for n, p in named), LAYER_MAP)
         saved = [p.grad.copy() for _, p in named]
         with autograd.record(), fast.gemm_bias_grads():
             logits = self.model(*batch[:-1])

@@ -7,6 +7,7 @@ from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.tensorflow.concise import RNN, RNNLM, SimpleRNN
 from d2lrnn.tensorflow.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.tensorflow.module import (
     Classifier,
@@ -46,6 +47,7 @@ from d2lrnn.tensorflow.tensors import (
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     transpose,

@@ -12,8 +12,10 @@ import numpy as np
 import tensorflow as tf
 
 from d2lrnn.core import data as core_data
+from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
+from d2lrnn.tensorflow.layer_map import LAYER_MAP
 
 
 class Module(tf.Module, core_module.Module):
@@ -66,27 +68,32 @@ class Module(tf.Module, core_module.Module):
 def keras_layers(obj: Any) -> list[keras.layers.Layer]:
     """Keras layers reachable from ``obj``'s attributes (through sub-modules, lists, tuples
     and dicts; a layer's own sub-layers are covered by its ``trainable_weights``)."""
-    layers: list[keras.layers.Layer] = []
+    return [layer for _, layer in _keras_layers_with_paths(obj)]
+
+
+def _keras_layers_with_paths(obj: Any) -> list[tuple[str, keras.layers.Layer]]:
+    """(attribute path 'rnn.rnn', layer) of every Keras layer reachable from ``obj``."""
+    layers: list[tuple[str, keras.layers.Layer]] = []
     seen: set[int] = set()
 
-    def visit(value: Any) -> None:
+    def visit(value: Any, path: str) -> None:
         if id(value) in seen:
             return
         seen.add(id(value))
         if isinstance(value, keras.layers.Layer):
-            layers.append(value)
+            layers.append((path, value))
         elif isinstance(value, tf.Module):
             for attr, v in vars(value).items():
                 if attr not in ("trainer", "board", "hparams"):
-                    visit(v)
+                    visit(v, f"{path}.{attr}" if path else attr)
         elif isinstance(value, (list, tuple)):
-            for v in value:
-                visit(v)
+            for i, v in enumerate(value):
+                visit(v, f"{path}.{i}")
         elif isinstance(value, dict):
-            for v in value.values():
-                visit(v)
+            for k, v in value.items():
+                visit(v, f"{path}.{k}")
 
-    visit(obj)
+    visit(obj, "")
     return layers
 
 
@@ -115,28 +122,41 @@ TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int32 TensorFlow tensors.")
 
 
-def _named_variables(model: tf.Module) -> dict[str, tf.Variable]:
-    # tf.Module finds variables under attribute paths; we want the attribute names.
+def named_variables(model: tf.Module) -> list[tuple[str, tf.Variable]]:
+    """(path, variable) of every variable: ``tf.Variable`` attributes ('rnn.W_xh'), then Keras
+    layers' weights as attribute path + weight name ('rnn.rnn.kernel'). Layers not built yet
+    are built first (one decoding step)."""
+    layers = _keras_layers_with_paths(model)
+    if any(not layer.built for _, layer in layers) and callable(getattr(model, "materialize",
+                                                                          None)):
+        model.materialize()
     named = []
     for path, value in model._flatten(with_path=True,  # noqa: SLF001
                                       predicate=lambda v: isinstance(v, tf.Variable)):
         named.append((".".join(str(p) for p in path), value))
+    for path, layer in layers:
+        for weight in layer.trainable_weights:
+            named.append((f"{path}.{weight.name}", getattr(weight, "value", weight)))
     seen, unique = set(), []
     for name, var in named:  # a variable reachable twice (e.g. via hparams) counts once
         if id(var) not in seen:
             seen.add(id(var))
             unique.append((name, var))
-    return core_params.canonical(unique)
+    return unique
 
 
 def get_params(model: tf.Module) -> dict[str, np.ndarray]:
-    """The model's variables as float32 NumPy arrays under canonical names."""
-    return {k: v.numpy().copy() for k, v in _named_variables(model).items()}
+    """The model's variables as float32 NumPy arrays under canonical names (Keras layers'
+    weights through the backend's LAYER_MAP)."""
+    return layer_map.to_canonical(((n, v.numpy()) for n, v in named_variables(model)),
+                                  LAYER_MAP)
 
 
 def set_params(model: tf.Module, params: dict[str, Any]) -> None:
     """Assign NumPy arrays (canonical names, exact shapes) to the model's variables."""
-    current = _named_variables(model)
-    arrays = core_params.check_params({k: tuple(v.shape) for k, v in current.items()}, params)
-    for k, v in current.items():
-        v.assign(arrays[k])
+    named = named_variables(model)
+    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), LAYER_MAP)
+    arrays = core_params.check_params(expected, params)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+    for n, v in named:
+        v.assign(values[n])

@@ -50,3 +50,11 @@ def randn(*shape: Any, dtype: Any = tf.float32) -> tf.Tensor:
 def rand(shape: Any, dtype: Any = tf.float32) -> tf.Tensor:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return tf.constant(_random.weights_rng().random(shape).astype(np.float32), dtype=dtype)
+
+
+def swapaxes(x: Any, axis1: int, axis2: int) -> tf.Tensor:
+    """``x`` with two axes exchanged (NumPy's ``swapaxes``; TensorFlow spells it transpose)."""
+    rank = len(x.shape)
+    perm = list(range(rank))
+    perm[axis1 % rank], perm[axis2 % rank] = perm[axis2 % rank], perm[axis1 % rank]
+    return tf.transpose(x, perm)

@@ -19,7 +19,9 @@ import tensorflow as tf
 from tensorflow.python.framework import ops
 
 from d2lrnn.core import trainer as core_trainer
-from d2lrnn.tensorflow.module import _named_variables, get_params, keras_layers, set_params
+from d2lrnn.core.layer_map import grads_to_canonical
+from d2lrnn.tensorflow.layer_map import LAYER_MAP
+from d2lrnn.tensorflow.module import get_params, keras_layers, named_variables, set_params
 
 
 @contextlib.contextmanager
@@ -156,10 +158,11 @@ class Trainer(core_trainer.Trainer):
         return [g * scale for g in grads]
 
     def probe(self, batch: Any) -> dict[str, Any]:
-        names = {id(v): k for k, v in _named_variables(self.model).items()}
-        variables = self.model.trainable_variables
-        read = lambda gs: {names[id(v)]: tf.convert_to_tensor(g).numpy()
-                           for v, g in zip(variables, gs, strict=True)}
+        named = named_variables(self.model)
+        variables = [v for _, v in named]
+        read = lambda gs: grads_to_canonical(
+            ((n, tf.convert_to_tensor(g).numpy()) for (n, _), g in zip(named, gs, strict=True)),
+            LAYER_MAP)
         with tf.GradientTape() as tape:
             logits = self.model(*batch[:-1])
             loss = self.model.loss(logits, batch[-1])

@@ -7,6 +7,7 @@ from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.torch.concise import RNN, RNNLM
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.torch.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.torch.regression import LinearRegression
@@ -39,6 +40,7 @@ from d2lrnn.torch.tensors import (
     sin,
     size,
     stack,
+    swapaxes,
     tanh,
     tensor,
     to,

@@ -10,8 +10,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from d2lrnn.core import data as core_data
+from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
+from d2lrnn.torch.layer_map import LAYER_MAP
 
 
 class Module(nn.Module, core_module.Module):
@@ -71,16 +73,26 @@ TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int64 torch tensors.")
 
 
+def _named(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
+    if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()) \
+            and callable(getattr(model, "materialize", None)):
+        model.materialize()  # LazyLinear: create the weights first
+    return list(model.named_parameters())
+
+
 def get_params(model: nn.Module) -> dict[str, np.ndarray]:
-    """The model's parameters as float32 NumPy arrays under canonical names (W_xh, ..., b_q)."""
-    return core_params.canonical(
-        (name, p.detach().cpu().numpy().copy()) for name, p in model.named_parameters())
+    """The model's parameters as float32 NumPy arrays under canonical names (W_xh, ..., b_q);
+    framework layers' weights through the backend's LAYER_MAP."""
+    return layer_map.to_canonical(
+        ((name, p.detach().cpu().numpy()) for name, p in _named(model)), LAYER_MAP)
 
 
 def set_params(model: nn.Module, params: dict[str, Any]) -> None:
     """Copy NumPy arrays (canonical names, exact shapes) into the model's parameters."""
-    current = core_params.canonical(model.named_parameters())
-    arrays = core_params.check_params({k: tuple(p.shape) for k, p in current.items()}, params)
+    named = _named(model)
+    expected = layer_map.canonical_shapes(((n, tuple(p.shape)) for n, p in named), LAYER_MAP)
+    arrays = core_params.check_params(expected, params)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
     with torch.no_grad():
-        for k, p in current.items():
-            p.copy_(torch.from_numpy(arrays[k]))
+        for n, p in named:
+            p.copy_(torch.from_numpy(values[n]))

@@ -35,7 +35,9 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
         return F.one_hot(X.T, self.vocab_size).type(torch.float32)
 
     def decode_step(self, device: Any) -> Any:
-        device = device if device is not None else self.W_hq.device
+        # the device of the model's first parameter (W_hq in the scratch model; the concise
+        # model's output layer is self.linear)
+        device = device if device is not None else next(self.parameters()).device
 
         @torch.no_grad()
         def step(token: int, state: Any, need_logits: bool) -> tuple[Any, Any]:

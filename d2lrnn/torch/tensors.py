@@ -26,6 +26,7 @@ expand_dims = lambda x, *args, **kwargs: x.unsqueeze(*args, **kwargs)
 size = lambda x, *args, **kwargs: x.numel(*args, **kwargs)
 numpy = lambda x, *args, **kwargs: x.detach().cpu().numpy(*args, **kwargs)
 to = lambda x, *args, **kwargs: x.to(*args, **kwargs)
+swapaxes = lambda x, *args, **kwargs: x.swapaxes(*args, **kwargs)
 
 
 def randn(*size: Any, device: Any = None, dtype: Any = torch.float32) -> torch.Tensor:

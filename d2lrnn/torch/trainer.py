@@ -7,9 +7,10 @@ from typing import Any
 import torch
 
 from d2lrnn.core import trainer as core_trainer
-from d2lrnn.core.params import canonical
+from d2lrnn.core.layer_map import grads_to_canonical
 from d2lrnn.torch.device import gpu
 from d2lrnn.torch.device import num_gpus as available_gpus
+from d2lrnn.torch.layer_map import LAYER_MAP
 from d2lrnn.torch.module import get_params, set_params
 
 
@@ -59,8 +60,8 @@ class Trainer(core_trainer.Trainer):
 
     def probe(self, batch: Any) -> dict[str, Any]:
         named = dict(self.model.named_parameters())
-        read = lambda: canonical((n, p.grad.detach().cpu().numpy().copy())
-                                 for n, p in named.items())
+        read = lambda: grads_to_canonical(((n, p.grad.detach().cpu().numpy())
+                                           for n, p in named.items()), LAYER_MAP)
         self.model.zero_grad(set_to_none=True)
         logits = self.model(*batch[:-1])
         loss = self.model.loss(logits, batch[-1])

@@ -1,0 +1,55 @@
+"""The section "Concise Implementation of RNNs" on JAX: ``RNN`` over Flax's
+``nn.RNN(nn.SimpleCell)`` (the book's JAX tab leaves it ``NotImplementedError``) and the book's
+``RNNLM`` with a ``Dense`` output layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+from flax import linen as nn
+
+from d2lrnn.core.checks import positive_int
+from d2lrnn.jax.rnn import RNNLMScratch
+from d2lrnn.jax.tensors import swapaxes
+
+
+class RNN(nn.Module):
+    """The RNN model implemented with high-level APIs (Flax's ``nn.RNN`` over a
+    ``SimpleCell``: H_t = tanh(X_t W_xh + b_h + H_{t-1} W_hh))."""
+
+    num_hiddens: int
+
+    def __post_init__(self) -> None:
+        positive_int("num_hiddens", self.num_hiddens)
+        super().__post_init__()
+
+    @nn.compact
+    def __call__(self, inputs: jax.Array, H: Any = None, training: bool = False
+                 ) -> tuple[jax.Array, jax.Array]:
+        # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), H (batch_size, num_hiddens); H None starts from zeros
+        if isinstance(H, (tuple, list)):
+            H, = H
+        layer = nn.RNN(nn.SimpleCell(self.num_hiddens, name="cell"), time_major=True,
+                       return_carry=True, unroll=32, name="rnn")
+        H, outputs = layer(inputs, initial_carry=H)
+        return outputs, H
+
+
+class RNNLM(RNNLMScratch):
+    """The RNN-based language model implemented with high-level APIs."""
+
+    training: bool = True
+
+    def setup(self) -> None:
+        self.linear = nn.Dense(self.vocab_size)
+
+    def output_layer(self, hiddens: jax.Array) -> jax.Array:
+        # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        return swapaxes(self.linear(hiddens), 0, 1)
+
+    def forward(self, X: jax.Array, state: Any = None) -> jax.Array:
+        embs = self.one_hot(X)
+        rnn_outputs, _ = self.rnn(embs, state, self.training)
+        return self.output_layer(rnn_outputs)

@@ -1,0 +1,48 @@
+"""The section "Concise Implementation of RNNs" on MXNet: the book's ``RNN`` over
+``gluon.rnn.RNN`` and ``RNNLM`` with a Gluon ``Dense`` output layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mxnet.gluon import nn, rnn  # d2lrnn.mxnet.__init__ ran the compat step first
+
+from d2lrnn.core.checks import positive_int
+from d2lrnn.mxnet.module import Module
+from d2lrnn.mxnet.rnn import RNNLMScratch
+from d2lrnn.mxnet.tensors import swapaxes
+
+
+class RNN(Module):
+    """The RNN model implemented with high-level APIs.
+
+    One difference from the book's cell, on purpose: Gluon's ``rnn.RNN`` defaults to
+    ``activation='relu'``, so the book's MXNet tab trains a ReLU RNN while every other tab (and
+    the from-scratch section) uses tanh. d2l.RNN passes ``activation='tanh'``: the same model
+    as the other frameworks', which the parity suite checks."""
+
+    def __init__(self, num_hiddens: int) -> None:
+        positive_int("num_hiddens", num_hiddens)
+        super().__init__()
+        self.save_hyperparameters()
+        self.rnn = rnn.RNN(num_hiddens, activation="tanh")
+
+    def forward(self, inputs: Any, H: Any = None) -> tuple[Any, Any]:
+        # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), H (1, batch_size, num_hiddens)
+        if H is None:
+            H, = self.rnn.begin_state(inputs.shape[1], ctx=inputs.ctx)
+        outputs, (H, ) = self.rnn(inputs, (H, ))
+        return outputs, H
+
+
+class RNNLM(RNNLMScratch):
+    """The RNN-based language model implemented with high-level APIs."""
+
+    def init_params(self) -> None:
+        self.linear = nn.Dense(self.vocab_size, flatten=False)
+        self.initialize()
+
+    def output_layer(self, hiddens: Any) -> Any:
+        # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        return swapaxes(self.linear(hiddens), 0, 1)

@@ -1,0 +1,41 @@
+"""The section "Concise Implementation of RNNs" on PyTorch: the book's ``RNN`` over
+``torch.nn.RNN`` and ``RNNLM`` with a ``LazyLinear`` output layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from d2lrnn.core.checks import positive_int
+from d2lrnn.torch.module import Module
+from d2lrnn.torch.rnn import RNNLMScratch
+from d2lrnn.torch.tensors import swapaxes
+
+
+class RNN(Module):
+    """The RNN model implemented with high-level APIs."""
+
+    def __init__(self, num_inputs: int, num_hiddens: int) -> None:
+        positive_int("num_inputs", num_inputs)
+        positive_int("num_hiddens", num_hiddens)
+        super().__init__()
+        self.save_hyperparameters()
+        self.rnn = nn.RNN(num_inputs, num_hiddens)
+
+    def forward(self, inputs: torch.Tensor, H: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+        # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), H (1, batch_size, num_hiddens)
+        return self.rnn(inputs, H)
+
+
+class RNNLM(RNNLMScratch):
+    """The RNN-based language model implemented with high-level APIs."""
+
+    def init_params(self) -> None:
+        self.linear = nn.LazyLinear(self.vocab_size)
+
+    def output_layer(self, hiddens: torch.Tensor) -> torch.Tensor:
+        # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
+        return swapaxes(self.linear(hiddens), 0, 1)
