@@ -22,7 +22,7 @@ print("PARAMS " + json.dumps(sorted(g["trainer"].get_params())))
 
 
 @pytest.mark.parametrize("backend", list(TABS))
-def test_book_concise_tab_runs(backend, tmp_path):
+def test_book_concise_tab_runs(backend, hooks, tmp_path):
     script = Path(__file__).parent / "book" / f"rnn_concise_{TABS[backend]}.py"
     source = script.read_text()
     assert f"from d2lrnn import {backend} as d2l" in source
@@ -37,7 +37,7 @@ def test_book_concise_tab_runs(backend, tmp_path):
     metrics = json.loads(next(ln for ln in lines if ln.startswith("METRICS "))[8:])
     params = json.loads(next(ln for ln in lines if ln.startswith("PARAMS "))[7:])
     # the untrained prediction (not in the JAX tab) and the trained one: prefix + 20 tokens
-    assert len(texts) == (1 if backend == "jax" else 2), lines
+    assert len(texts) == hooks.CONCISE_TAB_PREDICTIONS, lines
     for text in texts:
         assert isinstance(text, str) and len(text) == 26 and text.startswith("it has"), text
     # perplexity falls, from about the vocabulary size (28) for random weights

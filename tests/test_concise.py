@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import build_lm, predict
+from conftest import build_lm
 from test_backends import batch_major, skip_clipping, summed_loss
 
 from d2lrnn import parity
@@ -73,8 +73,8 @@ def test_scratch_checkpoint_file_loads_into_concise_model(backend, d2l, tmp_path
     other = d2l.Trainer(max_epochs=1)
     other.setup(concise, data)
     other.set_params(ckpt.params)
-    want = predict(backend, scratch, trainer, "the time", 30, ckpt.vocab)
-    assert predict(backend, concise, other, "the time", 30, ckpt.vocab) == want
+    want = scratch.predict("the time", 30, ckpt.vocab)
+    assert concise.predict("the time", 30, ckpt.vocab) == want
     assert len(want) == 38
     # and the same logits (greedy text alone is too coarse after a short training)
     batch = trainer.prepare_batch(next(iter(trainer.val_dataloader)))

@@ -82,3 +82,14 @@ def grad_devices(trainer):
     (_, _), grads = jax.value_and_grad(trainer.model.loss, has_aux=True)(
         state.params, batch[:-1], batch[-1], state)
     return {where(g) for g in jax.tree_util.tree_leaves(grads)}
+
+
+def get_w_b(d2l, model, trainer):
+    """The LinearRegression's weight and bias as NumPy arrays, as the tab reads them."""
+    import numpy as np
+    w, b = model.get_w_b(trainer.state)
+    return np.asarray(w), np.asarray(b)
+
+
+FRAMEWORK_IMPORTS_MATPLOTLIB = False
+CONCISE_TAB_PREDICTIONS = 1  # the book's JAX tab of rnn-concise predicts once

@@ -74,3 +74,14 @@ def grad_devices(trainer):
             loss = trainer.model.loss(trainer.model(*batch[:-1]), batch[-1])
         grads = tape.gradient(loss, trainer.model.trainable_variables)
     return {where(g) for g in grads}
+
+
+def get_w_b(d2l, model, trainer):
+    """The LinearRegression's weight and bias as NumPy arrays, as the tab reads them."""
+    import numpy as np
+    w, b = model.get_w_b()
+    return np.asarray(w), np.asarray(b)
+
+
+FRAMEWORK_IMPORTS_MATPLOTLIB = True  # TensorFlow imports it itself
+CONCISE_TAB_PREDICTIONS = 2

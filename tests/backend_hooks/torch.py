@@ -66,3 +66,14 @@ def param_devices(trainer):
 
 def grad_devices(trainer):
     return {where(p.grad) for p in trainer.model.parameters() if p.grad is not None}
+
+
+def get_w_b(d2l, model, trainer):
+    """The LinearRegression's weight and bias as NumPy arrays, as the tab reads them."""
+    import numpy as np
+    w, b = model.get_w_b()
+    return np.asarray(d2l.numpy(w)), np.asarray(d2l.numpy(b))
+
+
+FRAMEWORK_IMPORTS_MATPLOTLIB = False
+CONCISE_TAB_PREDICTIONS = 2
