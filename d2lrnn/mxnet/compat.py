@@ -41,7 +41,7 @@ LEGACY: dict[str, Any] = {
     "PZERO": 0.0, "NZERO": -0.0, "PINF": math.inf, "NINF": -math.inf,
     "NAN": math.nan, "NaN": math.nan, "Inf": math.inf, "Infinity": math.inf,
     "infty": math.inf,
-    "int": int, "float": float, "complex": complex, "object": object, "str": str,
+    "bool": bool, "int": int, "float": float, "complex": complex, "object": object, "str": str,
     "unicode": str, "bool8": numpy.bool_, "int0": numpy.intp, "float_": numpy.float64,
     "complex_": numpy.complex128, "string_": numpy.bytes_, "unicode_": numpy.str_,
     "alltrue": numpy.all, "sometrue": numpy.any, "product": numpy.prod,
