@@ -16,13 +16,12 @@ Nothing is changed when the user set ``TF_CPP_MIN_LOG_LEVEL`` themselves or set
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import re
 import sys
-import tempfile
-from collections.abc import Iterator
+
+from d2lrnn.core.quiet import filtered_stderr
 
 # The start-up notices TensorFlow writes while it is imported.
 NOISE = re.compile(
@@ -35,33 +34,6 @@ def verbose() -> bool:
     return bool(os.environ.get("D2LRNN_VERBOSE")) or "TF_CPP_MIN_LOG_LEVEL" in os.environ
 
 
-@contextlib.contextmanager
-def filtered_stderr() -> Iterator[None]:
-    """Capture file descriptor 2 for the block; write back the lines that are not NOISE."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no usable descriptor 2: nothing to filter
-        yield
-        return
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError, ValueError):
-                sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            captured.seek(0)
-            text = captured.read().decode("utf-8", "replace")
-            kept = "".join(line for line in text.splitlines(keepends=True)
-                           if not NOISE.search(line))
-            if kept:
-                sys.stderr.write(kept)
-                sys.stderr.flush()
-
-
 def import_tensorflow() -> None:
     """Import ``tensorflow`` and ``keras``, quietly unless the user asked for their logs."""
     if "tensorflow" in sys.modules or verbose():
@@ -69,6 +41,6 @@ def import_tensorflow() -> None:
         importlib.import_module("keras")
         return
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    with filtered_stderr():
+    with filtered_stderr(NOISE):
         importlib.import_module("tensorflow")
         importlib.import_module("keras")
