@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def test_ctrl_c_saves_a_partial_checkpoint_and_exits_130(tmp_path):
          "--batch-size", "128", "--num-steps", "8", "--num-hiddens", "8", "--out", str(out)],
         env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     lines = []
+    deadline = threading.Timer(180, proc.kill)  # a broken run must not hang the suite
+    deadline.start()
     try:
         for line in proc.stderr:  # one line per epoch: stderr is a pipe, not a terminal
             lines.append(line)
@@ -171,6 +174,7 @@ def test_ctrl_c_saves_a_partial_checkpoint_and_exits_130(tmp_path):
         proc.send_signal(signal.SIGINT)
         lines.append(proc.communicate(timeout=120)[1])
     finally:
+        deadline.cancel()
         if proc.poll() is None:
             proc.kill()
     err = "".join(lines)
