@@ -9,7 +9,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 extras=("$@"); [ ${#extras[@]} -gt 0 ] || extras=(torch jax tensorflow mxnet)
 work="$(mktemp -d "${TMPDIR:-/tmp}/d2lrnn-install.XXXX")"
 git -C "$root" archive --format=tar HEAD | (mkdir -p "$work/src" && tar -x -C "$work/src")
-pyver() { command -v "python$1" || ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$1"*/bin/python | tail -1; }
+pyver() {  # a python$1 that runs (a pyenv shim for a version not selected does not)
+  local c
+  for c in "$(command -v "python$1" || true)" \
+           $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$1"*/bin/python 2>/dev/null); do
+    if [ -n "$c" ] && "$c" -c "import sys" >/dev/null 2>&1; then echo "$c"; return; fi
+  done
+}
 status=0
 for spec in "${extras[@]}"; do
   extra="${spec%%-*}"; ver="3.11"; [ "$spec" = "$extra" ] || ver="${spec#*-}"

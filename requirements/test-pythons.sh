@@ -9,9 +9,16 @@ cd "$root"
 versions=("$@"); [ ${#versions[@]} -gt 0 ] || versions=(3.12 3.13)
 files=(tests/test_backends.py tests/test_book_tabs.py tests/test_mxnet_compat.py
        tests/test_core.py tests/test_reference.py tests/test_cli_ux.py)
+find_python() {  # a python$1 that runs (a pyenv shim for a version not selected does not)
+  local c
+  for c in "$(command -v "python$1" || true)" \
+           $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$1"*/bin/python 2>/dev/null); do
+    if [ -n "$c" ] && "$c" -c "import sys" >/dev/null 2>&1; then echo "$c"; return; fi
+  done
+}
 status=0
 for ver in "${versions[@]}"; do
-  py="$(command -v "python$ver" || ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$ver"*/bin/python 2>/dev/null | tail -1 || true)"
+  py="$(find_python "$ver")"
   if [ -z "$py" ]; then echo "d2lrnn: Python $ver not found" >&2; status=1; continue; fi
   venv="$root/.venv-$ver"; lock="$root/requirements/lock-py$ver.txt"
   if [ ! -x "$venv/bin/python" ] || [ "${D2LRNN_RELOCK:-0}" = 1 ]; then

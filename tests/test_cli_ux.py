@@ -185,6 +185,8 @@ def test_ctrl_c_saves_a_partial_checkpoint_and_exits_130(tmp_path):
     assert ckpt.hparams["partial"] is True and ckpt.hparams["epochs_completed"] >= 1
     assert ckpt.hparams["stopped_in_epoch"] == ckpt.hparams["epochs_completed"] + 1
     assert sorted(p.name for p in out.iterdir()) == ["model.npz"]  # no temporary files
+    assert cli.main(["generate", "--checkpoint", str(out / "model.npz"), "--prefix", "the",
+                     "--num-preds", "5"]) == 0  # a partial checkpoint is a checkpoint
 
 
 def test_interrupt_before_training_saves_nothing(tmp_path):
