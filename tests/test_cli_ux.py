@@ -199,3 +199,9 @@ def test_interrupt_before_training_saves_nothing(tmp_path):
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "d2lrnn train: interrupted; nothing saved", err
     assert not (tmp_path / "run").exists()
+
+
+def test_api_argument_names_become_flags_in_errors():
+    assert (cli._flag_names("max_epochs must be a positive integer; batch_size too, not "
+                            "num_stepsx") ==
+            "--epochs must be a positive integer; --batch-size too, not num_stepsx")
