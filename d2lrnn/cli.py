@@ -123,13 +123,18 @@ class StopOnInterrupt:
         if self.trainer is None or self.trainer.stop_requested:
             raise KeyboardInterrupt
         self.trainer.request_stop()
+        self.trainer = None  # the next Ctrl-C stops at once
 
     def __enter__(self) -> StopOnInterrupt:
-        self.previous = signal.signal(signal.SIGINT, self.handle)
+        try:
+            self.previous = signal.signal(signal.SIGINT, self.handle)
+        except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
+            self.previous = None
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        signal.signal(signal.SIGINT, self.previous)
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 def read_prefix(prefix: str) -> str:

@@ -112,6 +112,7 @@ class Trainer(HyperParameters):
         self.train_batch_idx = 0
         self.val_batch_idx = 0
         self.metrics: list[dict[str, float]] = []
+        self.stopped_at = None
         self.prepare_fit()
 
     def fit(self, model: Any, data: Any) -> None:
@@ -123,6 +124,7 @@ class Trainer(HyperParameters):
                 if self.stopped_at is not None:
                     break
         finally:
+            self.stop_requested = False  # answered (stopped_at says where), or too late
             model.board.flush()
 
     def epochs_to_run(self) -> int:
