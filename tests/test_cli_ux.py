@@ -190,10 +190,13 @@ def test_ctrl_c_saves_a_partial_checkpoint_and_exits_130(tmp_path):
 
 
 def test_interrupt_before_training_saves_nothing(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "d2lrnn", "train", "--backend",
-                             "tensorflow", "--out", str(tmp_path / "run")], env=env(),
+    code = ("import sys; from d2lrnn.cli import main; print('ready', flush=True); "
+            "sys.exit(main(sys.argv[1:]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, "train", "--backend", "tensorflow",
+                             "--out", str(tmp_path / "run")], env=env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # still importing TensorFlow
+    assert proc.stdout.readline() == "ready\n"
+    time.sleep(0.5)  # importing TensorFlow (several seconds)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
