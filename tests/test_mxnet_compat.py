@@ -109,3 +109,17 @@ def test_wrong_or_missing_mxnet_gives_the_install_command(monkeypatch, version, 
     monkeypatch.setattr(importlib.metadata, "version", fake_version)
     with pytest.raises(ImportError, match=match):
         compat.check_version()
+
+
+def test_python_without_distutils_or_setuptools_gets_the_install_command():
+    # Python 3.12+ has no distutils (MXNet imports distutils.version); setuptools provides it.
+    out = run("""
+        import sys
+        sys.modules["distutils"] = sys.modules["setuptools"] = None  # neither can be found
+        from d2lrnn.mxnet.compat import provide_distutils
+        try:
+            provide_distutils()
+        except ImportError as err:
+            print(err)
+    """)
+    assert "imports distutils" in out and "pip install setuptools" in out, out
