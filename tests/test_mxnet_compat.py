@@ -116,9 +116,8 @@ def test_python_without_distutils_or_setuptools_gets_the_install_command():
     out = run("""
         import sys
         sys.modules["distutils"] = sys.modules["setuptools"] = None  # neither can be found
-        from d2lrnn.mxnet.compat import provide_distutils
         try:
-            provide_distutils()
+            from d2lrnn import mxnet
         except ImportError as err:
             print(err)
     """)
