@@ -1,51 +1,174 @@
-"""``d2lrnn`` / ``python -m d2lrnn``: train, generate and compare from the command line.
+"""d2lrnn / python -m d2lrnn: train the book's RNN language model, generate text with it, and
+compare the four frameworks, from the command line.
 
-    d2lrnn train --backend torch            # the book's run, then 'it has' + 20 characters
-    d2lrnn generate --checkpoint runs/torch/model.npz --prefix "the time" --num 40
-    d2lrnn compare --backends torch jax --epochs 10
+examples:
+  d2lrnn train --backend torch            # the book's run, then 'it has' + 20 characters
+  d2lrnn generate --checkpoint runs/torch/model.npz --prefix "the time" --num-preds 40
+  d2lrnn compare --backends torch jax --epochs 10
+
+Ctrl-C during train stops after the current batch, saves what was trained as a checkpoint
+marked partial, and exits with status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
+import signal
 import sys
 from typing import Any
 
-from d2lrnn import BACKENDS
+from d2lrnn import BACKENDS, __version__, check_backend, config
 from d2lrnn.core import checkpoint
 from d2lrnn.core.atomic import atomic_write
 from d2lrnn.core.checks import CHECKS_ERRORS
+from d2lrnn.core.text import preprocess
 from d2lrnn.session import BOOK, from_checkpoint, train
 
+# The API's argument names in an error message, and the flag a reader typed for each.
+FLAGS = {"max_epochs": "--epochs", "num_preds": "--num-preds", "num_hiddens": "--num-hiddens",
+         "batch_size": "--batch-size", "num_steps": "--num-steps",
+         "gradient_clip_val": "--clip", "temperature": "--temperature", "alpha": "--alpha"}
 
+
+# -- argument types: checked by argparse, before any framework is imported ------------------
+def _number(kind: type, low: float, strict: bool, what: str):
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}; got {text!r}") from None
+        if not (math.isfinite(value) and (value > low if strict else value >= low)):
+            raise argparse.ArgumentTypeError(f"must be {what}; got {text!r}")
+        return value
+    parse.__name__ = what  # argparse names the type in its "invalid ... value" message
+    return parse
+
+
+positive_int = _number(int, 0, True, "a positive integer")
+nonnegative_int = _number(int, 0, False, "a non-negative integer")
+positive_float = _number(float, 0, True, "a positive number")
+nonnegative_float = _number(float, 0, False, "a non-negative number")
+
+
+def backend_name(text: str) -> str:
+    """A backend's name; a near miss ('pytorch') gets "did you mean 'torch'?"."""
+    try:
+        return check_backend(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err).replace("backend must be", "must be")
+                                         ) from None
+
+
+def nonempty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must contain at least one letter or space "
+                                         "(got an empty prefix)")
+    return text
+
+
+class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults in every option's help; descriptions and examples kept as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False:  # nothing worth showing
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
+# -- progress: a bar on a terminal, one line per epoch in a log --------------------------
 def _progress(total: int, desc: str):
-    """A tqdm bar over epochs showing perplexities and tokens per second."""
+    """(a context manager, an on_epoch callback). On a terminal, a tqdm bar; otherwise one
+    line per epoch, so a log gets no carriage-return redraws."""
+    import contextlib
+
+    def stats(trainer: Any) -> tuple[dict[str, float], float]:
+        m = trainer.metrics[-1]
+        tokens = trainer.train_dataloader.arrays[0].size  # windows x steps per epoch
+        return m, tokens / m["seconds"]
+
+    if not sys.stderr.isatty():
+        def log_epoch(trainer: Any) -> None:
+            m, tok_s = stats(trainer)
+            print(f"{desc}: epoch {len(trainer.metrics)}/{total} train_ppl={m['train_ppl']:.2f} "
+                  f"val_ppl={m['val_ppl']:.2f} tok_s={tok_s:,.0f} ({m['seconds']:.2f} s)",
+                  file=sys.stderr, flush=True)
+        return contextlib.nullcontext(), log_epoch
+
     from tqdm import tqdm
 
     bar = tqdm(total=total, desc=desc, unit="epoch", file=sys.stderr, dynamic_ncols=True)
 
     def on_epoch(trainer: Any) -> None:
-        m = trainer.metrics[-1]
-        tokens = trainer.train_dataloader.arrays[0].size  # windows x steps per epoch
+        m, tok_s = stats(trainer)
         bar.set_postfix(train_ppl=f"{m['train_ppl']:.2f}", val_ppl=f"{m['val_ppl']:.2f}",
-                        tok_s=f"{tokens / m['seconds']:,.0f}")
+                        tok_s=f"{tok_s:,.0f}")
         bar.update(1)
     return bar, on_epoch
 
 
+class StopOnInterrupt:
+    """While active, the first Ctrl-C (SIGINT) asks the trainer to stop after the current batch;
+    a second one, or one before training starts, raises KeyboardInterrupt as usual."""
+
+    def __init__(self) -> None:
+        self.trainer: Any = None
+        self.previous: Any = None
+
+    def attach(self, trainer: Any) -> None:
+        self.trainer = trainer
+
+    def handle(self, signum: int, frame: Any) -> None:
+        if self.trainer is None or self.trainer.stop_requested:
+            raise KeyboardInterrupt
+        self.trainer.request_stop()
+        self.trainer = None  # the next Ctrl-C stops at once
+
+    def __enter__(self) -> StopOnInterrupt:
+        try:
+            self.previous = signal.signal(signal.SIGINT, self.handle)
+        except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def read_prefix(prefix: str) -> str:
+    """The prefix as the corpus reads text (lower case, non-letters as one space), with one
+    note line on stderr when that changed it."""
+    read = preprocess(prefix)
+    if read != prefix:
+        print(f"note: prefix read as {read!r}, the way the corpus is read (lower-case letters "
+              f"and spaces)", file=sys.stderr)
+    return read
+
+
 def _train_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--epochs", type=int, default=BOOK["epochs"])
-    p.add_argument("--num-hiddens", type=int, default=BOOK["num_hiddens"])
-    p.add_argument("--lr", type=float, default=BOOK["lr"])
-    p.add_argument("--clip", type=float, default=BOOK["clip"],
+    p.add_argument("--epochs", type=positive_int, default=BOOK["epochs"],
+                   help="training epochs (the book's run)")
+    p.add_argument("--num-hiddens", type=positive_int, default=BOOK["num_hiddens"],
+                   help="hidden units of the RNN")
+    p.add_argument("--lr", type=positive_float, default=BOOK["lr"],
+                   help="SGD learning rate")
+    p.add_argument("--clip", type=nonnegative_float, default=BOOK["clip"],
                    help="gradient clipping threshold; 0 turns clipping off")
-    p.add_argument("--batch-size", type=int, default=BOOK["batch_size"])
-    p.add_argument("--num-steps", type=int, default=BOOK["num_steps"])
+    p.add_argument("--batch-size", type=positive_int, default=BOOK["batch_size"],
+                   help="windows per minibatch")
+    p.add_argument("--num-steps", type=positive_int, default=BOOK["num_steps"],
+                   help="characters per window (time steps)")
     p.add_argument("--seed", type=int, default=0,
                    help="fixes initial weights and batch order (the same on every backend)")
     p.add_argument("--corpus", default=None,
                    help="a UTF-8 text file to train on (default: the bundled Time Machine)")
+    p.add_argument("--prefix", type=nonempty, default="it has",
+                   help="text to continue after training")
+    p.add_argument("--num-preds", "--num", dest="num_preds", type=nonnegative_int, default=20,
+                   help="characters to generate after the prefix")
 
 
 def _hparams(args: argparse.Namespace) -> dict[str, Any]:
@@ -54,29 +177,60 @@ def _hparams(args: argparse.Namespace) -> dict[str, Any]:
             "seed": args.seed, "corpus": args.corpus}
 
 
+def check_paths(args: argparse.Namespace) -> None:
+    """The file arguments, checked before any framework is imported or directory made."""
+    out = getattr(args, "out", None)
+    if out is not None and os.path.exists(out) and not os.path.isdir(out):
+        raise SystemExit(_usage(args, f"argument --out: {out!r} is a file, not a directory"))
+    corpus = getattr(args, "corpus", None)
+    if corpus is not None and not os.path.isfile(corpus):
+        raise SystemExit(_usage(args, f"argument --corpus: no such file {corpus!r}"))
+    ckpt = getattr(args, "checkpoint", None)
+    if ckpt is not None and not os.path.isfile(ckpt):
+        raise SystemExit(_usage(args, f"argument --checkpoint: no such file {ckpt!r}"))
+
+
+def _usage(args: argparse.Namespace, message: str) -> int:
+    print(f"d2lrnn {args.command}: error: {message}", file=sys.stderr)
+    return 2
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    prefix = read_prefix(args.prefix)
+    progress, on_epoch = _progress(args.epochs, f"train {args.backend}")
+    stop = StopOnInterrupt()
+    with stop, progress:
+        run = train(args.backend, on_epoch=on_epoch, on_start=stop.attach, **_hparams(args))
     os.makedirs(args.out, exist_ok=True)
-    bar, on_epoch = _progress(args.epochs, f"train {args.backend}")
-    with bar:
-        run = train(args.backend, on_epoch=on_epoch, **_hparams(args))
+    path = os.path.join(args.out, "model.npz")
+    stopped = run.trainer.stopped_at
+    if stopped is not None:
+        epoch, batches = stopped
+        hparams = {**run.hparams, "partial": True, "epochs_completed": len(run.metrics),
+                   "stopped_in_epoch": epoch, "batches_in_stopped_epoch": batches}
+        checkpoint.save(path, run.get_params(), run.vocab, hparams)
+        print(f"d2lrnn train: interrupted in epoch {epoch} of {args.epochs} after batch "
+              f"{batches} of {run.trainer.num_train_batches}; saved partial checkpoint {path} "
+              f"({len(run.metrics)} complete epochs)", file=sys.stderr)
+        return 130
     last = run.metrics[-1]
     png = run.model.board.save(os.path.join(args.out, "perplexity.png"))
-    ckpt = checkpoint.save(os.path.join(args.out, "model.npz"), run.get_params(), run.vocab,
-                           run.hparams, family=run.family)
-    text = run.predict(args.prefix, args.num_preds)
+    ckpt = checkpoint.save(path, run.get_params(), run.vocab, run.hparams, family=run.family)
+    text = run.predict(prefix, args.num_preds)
     print(f"backend {args.backend}: {len(run.metrics)} epochs in {run.seconds:.1f} s "
           f"({run.seconds / len(run.metrics):.3f} s/epoch)")
     print(f"train perplexity {last['train_ppl']:.3f}, validation perplexity "
           f"{last['val_ppl']:.3f}")
     print(f"plot {png}, checkpoint {ckpt}")
-    print(f"predict({args.prefix!r}, {args.num_preds}): {text!r}")
+    print(f"predict({prefix!r}, {args.num_preds}): {text!r}")
     return 0
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     ckpt = checkpoint.load(args.checkpoint)
+    prefix = read_prefix(args.prefix)
     run = from_checkpoint(args.backend or ckpt.hparams.get("backend", "torch"), ckpt)
-    print(run.predict(args.prefix, args.num, temperature=args.temperature, alpha=args.alpha,
+    print(run.predict(prefix, args.num_preds, temperature=args.temperature, alpha=args.alpha,
                       seed=args.seed))
     return 0
 
@@ -85,22 +239,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from d2lrnn.parity import available
 
     backends = args.backends or available()
-    os.makedirs(args.out, exist_ok=True)
+    prefix = read_prefix(args.prefix)
     rows, boards = [], {}
     for backend in backends:
-        bar, on_epoch = _progress(args.epochs, f"compare {backend}")
-        with bar:
+        progress, on_epoch = _progress(args.epochs, f"compare {backend}")
+        with progress:
             run = train(backend, on_epoch=on_epoch, **_hparams(args))
         last = run.metrics[-1]
         tokens = run.data.num_train * run.data.num_steps * len(run.metrics)
         rows.append((backend, last["train_ppl"], last["val_ppl"],
                      run.seconds / len(run.metrics), tokens / run.seconds,
-                     run.predict(args.prefix, args.num_preds)))
+                     run.predict(prefix, args.num_preds)))
         boards[backend] = run.model.board.history()
-    print(f"| backend | train ppl | val ppl | s/epoch | tokens/s | predict({args.prefix!r}) |")
+    print(f"| backend | train ppl | val ppl | s/epoch | tokens/s | predict({prefix!r}) |")
     print("|---|---|---|---|---|---|")
     for b, tp, vp, spe, tps, text in rows:
         print(f"| {b} | {tp:.3f} | {vp:.3f} | {spe:.3f} | {tps:,.0f} | {text!r} |")
+    os.makedirs(args.out, exist_ok=True)
     png = _overlay(boards, os.path.join(args.out, "compare.png"))
     print(f"plot {png}")
     return 0
@@ -127,53 +282,80 @@ def _overlay(histories: dict[str, dict[str, tuple[list[float], list[float]]]],
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="d2lrnn", description=__doc__.split("\n\n")[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    doc = __doc__ or ""
+    p = argparse.ArgumentParser(prog="d2lrnn", description=doc.split("\n\n")[0],
+                                epilog=doc.split("\n\n", 1)[1], formatter_class=Formatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="let the frameworks' own log lines through (TensorFlow's are hidden "
+                        "otherwise, unless TF_CPP_MIN_LOG_LEVEL is set)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    backends = "{" + ",".join(BACKENDS) + "}"
 
-    t = sub.add_parser("train", help="train the book's model and generate text")
-    t.add_argument("--backend", choices=BACKENDS, default="torch")
+    t = sub.add_parser("train", help="train the book's model and generate text",
+                       formatter_class=Formatter,
+                       description="Train the book's model, save a plot and a checkpoint in "
+                                   "--out, and continue --prefix.\nCtrl-C stops after the "
+                                   "current batch and saves a partial checkpoint (exit 130).")
+    t.add_argument("--backend", type=backend_name, default="torch", metavar=backends,
+                   help="framework to train on")
     _train_args(t)
     t.add_argument("--out", default=None, help="directory for the plot and checkpoint "
-                                               "(default runs/<backend>)")
-    t.add_argument("--prefix", default="it has")
-    t.add_argument("--num-preds", type=int, default=20)
+                                               "(default: runs/<backend>)")
     t.set_defaults(func=cmd_train)
 
-    g = sub.add_parser("generate", help="continue a prefix with a checkpoint")
-    g.add_argument("--checkpoint", required=True)
-    g.add_argument("--prefix", required=True)
-    g.add_argument("--num", type=int, default=20)
-    g.add_argument("--backend", choices=BACKENDS, default=None,
+    g = sub.add_parser("generate", help="continue a prefix with a checkpoint",
+                       formatter_class=Formatter)
+    g.add_argument("--checkpoint", required=True, help="a model.npz written by train")
+    g.add_argument("--prefix", required=True, type=nonempty, help="text to continue")
+    g.add_argument("--num-preds", "--num", dest="num_preds", type=nonnegative_int, default=20,
+                   help="characters to generate")
+    g.add_argument("--backend", type=backend_name, default=None, metavar=backends,
                    help="any backend (default: the one that trained it)")
     how = g.add_mutually_exclusive_group()
-    how.add_argument("--temperature", type=float, default=None)
-    how.add_argument("--alpha", type=float, default=None,
+    how.add_argument("--temperature", type=positive_float, default=None,
+                     help="sample from softmax(logits / temperature) (default: greedy)")
+    how.add_argument("--alpha", type=positive_float, default=None,
                      help="sample from p**alpha (the book's exercise)")
-    g.add_argument("--seed", type=int, default=None)
+    g.add_argument("--seed", type=int, default=None, help="seed for sampling")
     g.set_defaults(func=cmd_generate)
 
-    c = sub.add_parser("compare", help="train backends from one seed, side by side")
-    c.add_argument("--backends", nargs="+", choices=BACKENDS, default=None)
+    c = sub.add_parser("compare", help="train backends from one seed, side by side",
+                       formatter_class=Formatter)
+    c.add_argument("--backends", nargs="+", type=backend_name, default=None, metavar=backends,
+                   help="backends to compare (default: every installed one)")
     _train_args(c)
-    c.add_argument("--out", default="runs/compare")
-    c.add_argument("--prefix", default="it has")
-    c.add_argument("--num-preds", type=int, default=20)
+    c.add_argument("--out", default="runs/compare", help="directory for compare.png")
     c.set_defaults(func=cmd_compare)
     return p
 
 
+def _flag_names(message: str) -> str:
+    """An API error message with the argument names replaced by the CLI's flags."""
+    return re.sub(r"\b(" + "|".join(FLAGS) + r")\b", lambda m: FLAGS[m.group(1)], message)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.verbose:
+        config.set_verbose()
     if getattr(args, "out", "") is None:
         args.out = os.path.join("runs", args.backend)
     try:
+        check_paths(args)
+    except SystemExit as err:
+        return int(err.code)
+    try:
         return args.func(args)
     except CHECKS_ERRORS as err:
-        print(f"d2lrnn {args.command}: error: {err}", file=sys.stderr)
+        print(f"d2lrnn {args.command}: error: {_flag_names(str(err))}", file=sys.stderr)
         return 2
     except FloatingPointError as err:
-        print(f"d2lrnn {args.command}: {err}", file=sys.stderr)
+        print(f"d2lrnn {args.command}: {_flag_names(str(err))}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"d2lrnn {args.command}: interrupted; nothing saved", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ SETTINGS = {
                         "$XDG_CACHE_HOME/d2lrnn/jax (~/.cache/d2lrnn/jax)",
     "D2LRNN_MXNET_GEMM_BIAS": "MXNet bias gradients as a GEMM while a step records: 1 (default) "
                               "or 0",
+    "D2LRNN_VERBOSE": "1: let the frameworks' own start-up logs through (the CLI's -v sets it)",
 }
 
 _warned: set[tuple[str, str]] = set()
@@ -72,3 +73,13 @@ def mxnet_gemm_bias() -> bool:
     if value == "0":
         _note("D2LRNN_MXNET_GEMM_BIAS", value, "MXNet bias gradients use MXNet's reduce kernel")
     return value == "1"
+
+
+def verbose() -> bool:
+    """``D2LRNN_VERBOSE`` (the CLI's ``-v``): the frameworks' own logs are wanted."""
+    return _raw("D2LRNN_VERBOSE") not in (None, "0")
+
+
+def set_verbose() -> None:
+    """Ask for the frameworks' logs, in this process and the ones it starts."""
+    os.environ["D2LRNN_VERBOSE"] = "1"

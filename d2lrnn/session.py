@@ -45,8 +45,11 @@ def train(backend: str, epochs: int = 100, batch_size: int = 1024, num_steps: in
           num_hiddens: int = 32, lr: float = 1.0, clip: float = 1.0, seed: int | None = 0,
           corpus: str | os.PathLike | None = None,
           on_epoch: Callable[[Any], None] | None = None,
+          on_start: Callable[[Any], None] | None = None,
           family: str = families.RNN_LM_SCRATCH.name) -> Run:
-    """The book's run on ``backend`` (its defaults), from ``seed``, of a model ``family``."""
+    """The book's run on ``backend`` (its defaults), from ``seed``, of a model ``family``.
+    ``on_start(trainer)`` is called before the first epoch (the CLI uses it to turn Ctrl-C into
+    ``trainer.request_stop()``); ``on_epoch(trainer)`` after each epoch."""
     model_family = families.get(family)
     d2l = load_backend(check_backend(backend))
     d2l.seed(seed)
@@ -60,6 +63,8 @@ def train(backend: str, epochs: int = 100, batch_size: int = 1024, num_steps: in
                "num_steps": num_steps, "num_hiddens": num_hiddens, "lr": lr, "clip": clip,
                "seed": seed, "corpus": os.fspath(corpus) if corpus else None}
     run = Run(backend, d2l, model, trainer, data.vocab, hparams, data, family=family)
+    if on_start is not None:
+        on_start(trainer)
     start = time.perf_counter()
     trainer.fit(model, data)
     run.seconds = time.perf_counter() - start

@@ -12,8 +12,16 @@ from d2lrnn import BACKENDS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# `./dev test-pythons` runs on Pythons where only some frameworks install without a multi-GB
+# download; it names them here (and deselects the torch-only tests with -k). Unset: all four.
+TESTED = tuple(os.environ.get("D2LRNN_TEST_BACKENDS", ",".join(BACKENDS)).split(","))
 
-@pytest.fixture(params=BACKENDS)
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"d2lrnn backends under test: {', '.join(TESTED)}"
+
+
+@pytest.fixture(params=TESTED)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 

@@ -28,8 +28,12 @@ def trained(tmp_path_factory):
 def test_train_writes_plot_checkpoint_and_text(trained):
     out, stdout, stderr = trained
     assert "validation perplexity" in stdout
-    assert "epoch/s" in stderr or "s/epoch" in stderr  # the tqdm progress bar
-    assert "tok_s=" in stderr and "val_ppl=" in stderr
+    # stderr is a pipe, not a terminal: one line per epoch, no carriage-return redraws
+    assert "\r" not in stderr
+    epochs = [line for line in stderr.splitlines() if line.startswith("train torch: epoch ")]
+    assert [line.split()[3] for line in epochs] == ["1/2", "2/2"], stderr
+    assert all("tok_s=" in line and "val_ppl=" in line for line in epochs)
+    assert len(stderr.splitlines()) == 2, stderr  # nothing else: no warnings
     png = (out / "perplexity.png").read_bytes()
     assert png[:4] == b"\x89PNG" and len(png) > 10_000
     ckpt = checkpoint.load(out / "model.npz")
@@ -69,6 +73,26 @@ def test_compare_two_backends(tmp_path, capsys):
     assert abs(ppl[0] - ppl[1]) / ppl[0] < 0.03  # the same seed: nearly the same run
     png = (tmp_path / "compare.png").read_bytes()
     assert png[:4] == b"\x89PNG" and len(png) > 20_000
+
+
+def test_prefix_read_as_the_corpus_reads_text(trained, capsys, recwarn):
+    out, stdout, _ = trained
+    printed = stdout.strip().splitlines()[-1].split(": ", 1)[1]
+    assert cli.main(["generate", "--checkpoint", str(out / "model.npz"), "--prefix",
+                     "It Has", "--num-preds", "20"]) == 0
+    got = capsys.readouterr()
+    assert repr(got.out.strip("\n")) == printed  # the same text as for 'it has'
+    assert got.err == ("note: prefix read as 'it has', the way the corpus is read (lower-case "
+                       "letters and spaces)\n")
+    assert not [w for w in recwarn if "vocabulary" in str(w.message)]
+
+
+def test_text_file_as_checkpoint(tmp_path, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello\n")
+    assert cli.main(["generate", "--checkpoint", str(text), "--prefix", "a"]) == 2
+    err = capsys.readouterr().err
+    assert "not a d2lrnn checkpoint" in err and "pickle" not in err, err
 
 
 def test_checkpoint_errors(trained, tmp_path, capsys):

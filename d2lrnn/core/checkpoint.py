@@ -53,6 +53,9 @@ def load(path: str | os.PathLike) -> Checkpoint:
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise CheckpointError(f"checkpoint: no such file {path!r}")
+    if not zipfile.is_zipfile(path):  # e.g. a text file; np.load would talk about pickles
+        raise CheckpointError(f"checkpoint: {path!r} is not a d2lrnn checkpoint (a .npz file "
+                              "written by `d2lrnn train` or checkpoint.save) or is truncated")
     try:
         with np.load(path, allow_pickle=False) as z:
             files = dict(z.items())

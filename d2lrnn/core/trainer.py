@@ -74,6 +74,16 @@ class Trainer(HyperParameters):
         raise NotImplementedError
 
     # -- the loop --------------------------------------------------------------------------
+    #: Set by ``request_stop``; ``fit`` returns after the batch that is running.
+    stop_requested: bool = False
+    #: After a stop: (the epoch it stopped in, counted from 1; batches of it trained).
+    stopped_at: tuple[int, int] | None = None
+
+    def request_stop(self) -> None:
+        """Ask ``fit`` to return after the current batch (safe from a signal handler, e.g. on
+        Ctrl-C): the parameters are those of the last completed update."""
+        self.stop_requested = True
+
     def prepare_data(self, data: Any) -> None:
         for name in ("train_dataloader", "val_dataloader"):
             if not callable(getattr(data, name, None)):
@@ -109,6 +119,7 @@ class Trainer(HyperParameters):
         self.train_batch_idx = 0
         self.val_batch_idx = 0
         self.metrics: list[dict[str, float]] = []
+        self.stopped_at = None
         self.prepare_fit()
 
     def fit(self, model: Any, data: Any) -> None:
@@ -117,7 +128,10 @@ class Trainer(HyperParameters):
             for epoch in range(self.epochs_to_run()):
                 self.epoch = epoch
                 self.fit_epoch()
+                if self.stopped_at is not None:
+                    break
         finally:
+            self.stop_requested = False  # answered (stopped_at says where), or too late
             model.board.flush()
 
     def epochs_to_run(self) -> int:
@@ -136,6 +150,9 @@ class Trainer(HyperParameters):
         for batch in self.train_dataloader:
             train_losses.append(self.fit_batch(self.prepare_batch(batch)))
             self.train_batch_idx += 1
+            if self.stop_requested:  # an unfinished epoch: no validation, no metrics row
+                self.stopped_at = (self.epoch + 1, len(train_losses))
+                return
         # Losses stay framework scalars during the epoch (no host sync per step); they become
         # floats here, once.
         losses = self.check_finite(train_losses)

@@ -1,6 +1,9 @@
 """``from d2lrnn import mxnet as d2l``: the section on MXNet 1.9.1 (numpy interface), beside
 numpy 2 (see ``d2lrnn.mxnet.compat``)."""
 
+from d2lrnn.core.install import require as _require
+
+_require("mxnet")
 from d2lrnn.mxnet.compat import import_mxnet as _import_mxnet
 
 _import_mxnet()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.metadata
+import importlib.util
 import math
 import sys
 import types
@@ -31,21 +32,22 @@ from typing import Any
 import numpy
 
 from d2lrnn.core.checks import FrameworkUnavailableError
+from d2lrnn.core.install import install_hint
 
 REQUIRED = "1.9"
-INSTALL = "pip install --no-deps mxnet==1.9.1 requests"
+INSTALL = "pip install --no-deps mxnet==1.9.1 requests"  # beside numpy 2 (what ./dev does)
 
 # Names numpy 2 removed that MXNet 1.9.1 reads, with the values they had.
 LEGACY: dict[str, Any] = {
     "PZERO": 0.0, "NZERO": -0.0, "PINF": math.inf, "NINF": -math.inf,
     "NAN": math.nan, "NaN": math.nan, "Inf": math.inf, "Infinity": math.inf,
     "infty": math.inf,
-    "int": int, "float": float, "complex": complex, "object": object, "str": str,
+    "bool": bool, "int": int, "float": float, "complex": complex, "object": object, "str": str,
     "unicode": str, "bool8": numpy.bool_, "int0": numpy.intp, "float_": numpy.float64,
     "complex_": numpy.complex128, "string_": numpy.bytes_, "unicode_": numpy.str_,
     "alltrue": numpy.all, "sometrue": numpy.any, "product": numpy.prod,
     "cumproduct": numpy.cumprod, "round_": numpy.round,
-    "trapz": numpy.trapezoid,
+    "trapz": getattr(numpy, "trapezoid", None),  # numpy 2 name; numpy 1.x still has trapz
     "msort": lambda a: numpy.sort(a, axis=0),
     "in1d": lambda ar1, ar2, assume_unique=False, invert=False: numpy.isin(
         ar1, ar2, assume_unique=assume_unique, invert=invert).ravel(),
@@ -111,8 +113,8 @@ def check_version() -> str:
     except importlib.metadata.PackageNotFoundError:
         raise FrameworkUnavailableError(
             f"d2lrnn.mxnet needs MXNet 1.9.1, which is not installed. Install it with: "
-            f"{INSTALL}  (--no-deps: its metadata pins "
-            "numpy<2; d2lrnn supplies what numpy 2 removed)") from None
+            f"{install_hint('mxnet')}; or, keeping numpy 2: {INSTALL} (--no-deps: its metadata "
+            "pins numpy<2; d2lrnn supplies what numpy 2 removed)", name="mxnet") from None
     if not (version == REQUIRED or version.startswith(REQUIRED + ".")):
         raise FrameworkUnavailableError(
             f"d2lrnn.mxnet needs MXNet 1.9.x, found mxnet {version} (a resolver picks 1.0.0 "
@@ -121,10 +123,25 @@ def check_version() -> str:
     return version
 
 
+def provide_distutils() -> None:
+    """MXNet 1.9.1 imports ``distutils.version``, which Python 3.12 removed; setuptools ships
+    a copy that it registers as ``distutils`` when it is imported."""
+    if importlib.util.find_spec("distutils") is not None:
+        return
+    try:
+        importlib.import_module("setuptools")
+    except ImportError:
+        raise FrameworkUnavailableError(
+            f"d2lrnn.mxnet: MXNet 1.9.1 imports distutils, which Python "
+            f"{sys.version_info.major}.{sys.version_info.minor} no longer has; install "
+            "setuptools, which provides it: pip install setuptools", name="distutils") from None
+
+
 def import_mxnet() -> types.ModuleType:
     """Import ``mxnet`` 1.9.x under numpy 2 (see the module docstring)."""
     if "mxnet" not in sys.modules:
         check_version()
+        provide_distutils()
         with legacy_numpy_names(), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             importlib.import_module("mxnet")

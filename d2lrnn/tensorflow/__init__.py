@@ -1,5 +1,12 @@
 """``from d2lrnn import tensorflow as d2l``: the section on TensorFlow with Keras 3."""
 
+from d2lrnn.core.install import require as _require
+
+_require("tensorflow")
+from d2lrnn.tensorflow.quiet import import_tensorflow as _import_tensorflow
+
+_import_tensorflow()
+
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core import names as _names
 from d2lrnn.core.download import DATA_URL, download

@@ -1,5 +1,9 @@
 """``from d2lrnn import torch as d2l``: the section on PyTorch."""
 
+from d2lrnn.core.install import require as _require
+
+_require("torch")
+
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core import names as _names
 from d2lrnn.core.download import DATA_URL, download
