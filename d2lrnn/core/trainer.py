@@ -99,11 +99,16 @@ class Trainer(HyperParameters):
         if not callable(getattr(model, "training_step", None)):
             raise TypeError(f"model must be a d2l Module with training_step(); got "
                             f"{type(model).__name__}")
-        if callable(getattr(model, "materialize", None)):
-            model.materialize()  # lazily built layers create their weights before the optimizer
+        self.materialize(model)
         self.attach(model)
         model.board.xlim = [0, self.epochs_to_run()]  # the axis fits the epochs really run
         self.model = model
+
+    def materialize(self, model: Any) -> None:
+        """Layers that create their weights at their first call (torch's LazyLinear, Gluon's
+        deferred init, Keras) get them now, before the optimizer is made."""
+        if callable(getattr(model, "materialize", None)):
+            model.materialize()
 
     def attach(self, model: Any) -> None:
         """Give the model its trainer (``model.trainer``), through which ``plot`` records."""

@@ -33,6 +33,9 @@ class Trainer(core_trainer.Trainer):
     def prepare_batch(self, batch: Any) -> Any:
         return jax.device_put(tuple(batch), self.gpus[0]) if self.gpus else batch
 
+    def materialize(self, model: Any) -> None:
+        """Nothing to do: Flax creates every parameter in ``init_state``, from the first batch."""
+
     def attach(self, model: Any) -> None:
         object.__setattr__(model, "trainer", self)  # Flax modules are frozen dataclasses
 
