@@ -38,6 +38,7 @@ def run_tab(section: str, tab: str, tmp_path: Path) -> str:
 
 
 def ints(text: str) -> list[int]:
+    text = re.sub(r"shape=\(.*?\)|dtype=\w+", "", text)  # TensorFlow's and JAX's reprs
     return [int(float(v)) for v in re.findall(r"-?\d+\.?", text)]
 
 
@@ -95,18 +96,19 @@ def check_rnn_scratch(out: str) -> None:
                      out), out[:3000]
     assert re.search(r"512\]?\)\)?", out)
     check_training(out, 2)
-    # the untrained prediction of 'time traveller ' + 10 characters
-    assert re.search(r"'time traveller .{10}'", out) or re.search(r"'time traveller.{10}'", out)
+    # the untrained prediction of 'time traveller ' + 10 tokens
+    assert re.search(r"'time traveller (?:<unk>|[a-z ]){10}'", out), out[:3000]
 
 
 def check_rnn_concise(out: str) -> None:
-    assert re.search(r"'time traveller.{10}'", out)
+    assert re.search(r"'time traveller(?:<unk>|[a-z ]){10}'", out), out[:3000]
     check_training(out, 1)
 
 
 def check_sequence(out: str) -> None:
     losses = [float(v) for v in re.findall(r"epoch \d+, loss: ([\d.]+)", out)]
-    assert len(losses) == 5 and losses[-1] < losses[0] and losses[-1] < 0.2, out
+    # the book prints ~0.05 after 5 epochs of Adam; an untrained net is ~0.5 (var of x)
+    assert len(losses) == 5 and max(losses[1:]) < 0.1, out
 
 
 def check_rnn(out: str) -> None:

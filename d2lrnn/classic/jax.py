@@ -206,15 +206,16 @@ class RNNModel:
 
         self.rnn, self.vocab_size = rnn_layer, positive_int("vocab_size", vocab_size)
         self.num_hiddens = rnn_layer.cell.features
-        rnn = rnn_layer
 
         class _LM(nn.Module):
+            rnn: nn.Module  # a field (a module captured from outside would not be adopted)
+
             @nn.compact
             def __call__(self, X, state):
-                carry, Y = rnn(X, initial_carry=state)              # Y (T, B, H)
+                carry, Y = self.rnn(X, initial_carry=state)         # Y (T, B, H)
                 return nn.Dense(vocab_size)(Y.reshape(-1, Y.shape[-1])), carry
 
-        self.module = _LM()
+        self.module = _LM(rnn_layer)
         X = jnp.zeros((1, 1), jnp.int32)
         self.params = self.module.init(get_key(), _one_hot_time_major(X, vocab_size),
                                        self.begin_state(None, 1))

@@ -15,6 +15,7 @@ Differences from the book's library, on purpose:
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -238,7 +239,7 @@ def grad_clipping(grads: list[Any], theta: float) -> list[tf.Tensor]:
 class _Hooks(_train.Ch8Hooks):
     def __init__(self) -> None:
         self._compiled: dict[int, Any] = {}
-        self.scope: Any = None  # the strategy's scope: the loss and optimizer are made in it
+        self.scope: Any = contextlib.nullcontext  # the strategy's scope (train_ch8 sets it)
 
     def begin_state(self, net, batch_size, device):
         return net.begin_state(batch_size=batch_size, dtype=tf.float32)

@@ -174,7 +174,7 @@ def train_ch8(net, train_iter, vocab, lr, num_epochs, strategy,
     """Train a model (defined in Chapter 8)."""
     with strategy.scope():
         loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        updater = tf.keras.optimizers.SGD(lr)
+        updater = tf.keras.optimizers.SGD(float(lr))  # Keras 3 rejects an int lr
     animator = d2l.Animator(xlabel='epoch', ylabel='perplexity',
                             legend=['train'], xlim=[10, num_epochs])
     predict = lambda prefix: predict_ch8(prefix, 50, net, vocab)

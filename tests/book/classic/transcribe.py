@@ -28,6 +28,8 @@ DEFAULT_REF = Path("/work/shared/reference/classic")
 #: (section, tab) -> [(old line, new line)]: APIs removed by Keras 3 / NumPy 2.
 FIXES = {
     ("rnn-scratch", "tensorflow"): [(
+        "        updater = tf.keras.optimizers.SGD(lr)",
+        "        updater = tf.keras.optimizers.SGD(float(lr))  # Keras 3 rejects an int lr"), (
         "        outputs.append(int(y.numpy().argmax(axis=1).reshape(1)))",
         "        outputs.append(int(y.numpy().argmax(axis=1).reshape(1)[0]))  # NumPy 2")],
     ("rnn-concise", "tensorflow"): [(
