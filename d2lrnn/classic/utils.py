@@ -14,6 +14,7 @@ Figures are ``matplotlib.figure.Figure`` objects on the Agg canvas, never ``pypl
 from __future__ import annotations
 
 import io
+import math
 import os
 import time
 from collections.abc import Sequence
@@ -96,7 +97,7 @@ class Animator:
         self.fmts = tuple(fmts)
         self.min_interval = min_interval
         self.renders = 0  # figures rendered (tests and benchmarks read it)
-        self._last_render = 0.0
+        self._last_render = -math.inf  # the first point is drawn at once
         self._handle = None
         self._pending = False
         self._hooked = False
