@@ -73,7 +73,7 @@ def transform(block: str, tab: str) -> str:
     return src
 
 
-def transcribe(ref: Path) -> None:
+def transcribe(ref: Path, out: Path = HERE) -> None:
     for section in SECTIONS:
         blocks = re.findall(r"```\{\.python \.input\}\n(.*?)```", (ref / f"{section}.md")
                             .read_text(), re.S)
@@ -87,7 +87,7 @@ def transcribe(ref: Path) -> None:
             name = section.replace("-", "_")
             header = (f'"""The book\'s (older edition) section {section!r}, {tab} tab, '
                       'transcribed by transcribe.py."""\n# ruff: noqa\n')
-            (HERE / f"{name}_{tab}.py").write_text(header + PRELUDE + body)
+            (out / f"{name}_{tab}.py").write_text(header + PRELUDE + body)
 
 
 if __name__ == "__main__":
