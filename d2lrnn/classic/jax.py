@@ -298,4 +298,4 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "jax", "jnp", "np")]
+    "annotations", "Any", "Callable", "positive_int", "contextlib", "jax", "jnp", "np")]

@@ -245,4 +245,5 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "autograd", "gluon", "init", "np", "npx", "nn")]
+    "annotations", "Any", "Callable", "positive_int", "contextlib", "autograd", "gluon", "init",
+    "np", "npx", "nn")]

@@ -312,4 +312,4 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "tf", "warnings")]
+    "annotations", "Any", "Callable", "positive_int", "contextlib", "tf", "warnings")]
