@@ -119,3 +119,12 @@ def test_animator_headless_png_and_throttle(tmp_path, monkeypatch):
         live.add(epoch, epoch)
     live.flush()
     assert len(shown) == 2
+
+
+def test_headless_animator_never_imports_matplotlib():
+    code = ("import sys; from d2lrnn.classic.utils import Animator; a = Animator(legend=['t']);"
+            " [a.add(i, [1.0 / (i + 1)]) for i in range(100)];"
+            " print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

@@ -82,13 +82,9 @@ class Animator:
                  fmts: Sequence[str] = ("-", "m--", "g-.", "r:"), nrows: int = 1,
                  ncols: int = 1, figsize: tuple[float, float] = (3.5, 2.5),
                  min_interval: float = 1.0) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.fig = Figure(figsize=figsize)
-        FigureCanvasAgg(self.fig)
-        axes = self.fig.subplots(nrows, ncols, squeeze=False)
-        self.axes = list(axes.ravel())
+        self._figsize, self._shape = figsize, (nrows, ncols)
+        self._fig: Any = None
+        self._axes: list[Any] = []
         legend = [] if legend is None else list(legend)
         self.config_axes = lambda: set_axes(self.axes[0], xlabel, ylabel, xlim, ylim,
                                             xscale, yscale, legend)
@@ -101,6 +97,24 @@ class Animator:
         self._handle = None
         self._pending = False
         self._hooked = False
+
+    @property
+    def fig(self) -> Any:
+        """The matplotlib Figure (Agg canvas), made on first use: a headless run that never
+        draws never imports matplotlib."""
+        if self._fig is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            self._fig = Figure(figsize=self._figsize)
+            FigureCanvasAgg(self._fig)
+            self._axes = list(self._fig.subplots(*self._shape, squeeze=False).ravel())
+        return self._fig
+
+    @property
+    def axes(self) -> list[Any]:
+        self.fig  # noqa: B018  (makes the figure)
+        return self._axes
 
     def add(self, x: Any, y: Any) -> None:
         """Add one or several data points (``y`` a number or one value per curve)."""
