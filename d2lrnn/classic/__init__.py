@@ -1,0 +1,35 @@
+"""The book's older edition (chapter 8 API: ``load_data_time_machine``, ``RNNModelScratch``,
+``train_ch8``, ``predict_ch8``, ``grad_clipping``, ...) on four frameworks:
+
+    from d2lrnn.classic import torch as d2l        # or mxnet, tensorflow, jax
+
+Importing ``d2lrnn.classic`` imports no deep-learning framework; each backend module imports
+its own, and only when it is imported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from types import ModuleType
+
+from d2lrnn import _ALIASES, BACKENDS, check_backend
+
+
+def load_backend(name: str) -> ModuleType:
+    """Import and return ``d2lrnn.classic.<name>``."""
+    return importlib.import_module(f"d2lrnn.classic.{check_backend(name)}")
+
+
+def __getattr__(name: str) -> ModuleType:
+    # `from d2lrnn.classic import torch` imports the submodule; a near miss such as
+    # `from d2lrnn.classic import pytorch` says what to write instead.
+    if name in BACKENDS:
+        return importlib.import_module(f"d2lrnn.classic.{name}")
+    if not name.startswith("_") and (name.lower() in _ALIASES or difflib.get_close_matches(
+            name.lower(), BACKENDS, n=1, cutoff=0.75)):
+        try:
+            check_backend(name)
+        except ValueError as err:
+            raise ImportError(str(err), name=f"d2lrnn.classic.{name}") from None
+    raise AttributeError(f"module 'd2lrnn.classic' has no attribute {name!r}")

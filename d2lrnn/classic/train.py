@@ -1,0 +1,164 @@
+"""The chapter 8 training and prediction loops, written once (framework-free).
+
+Each backend supplies a ``Ch8Hooks`` subclass with what differs: the initial state, cutting
+the state off the previous minibatch's graph, one training step (forward, loss, backward,
+clipping, update) and one decoding step. The loops here do the rest as the book does: the
+state is initialised on the first minibatch (every minibatch with random sampling), the loss
+is averaged over tokens, perplexity is exp of it, the Animator gets a point every 10 epochs
+and a 50-character prediction is printed.
+
+The per-minibatch losses are kept as the framework's scalars and converted to floats once per
+epoch, so a training step never waits for the host.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from d2lrnn.classic.utils import Animator, Timer
+from d2lrnn.core.checks import nonnegative_int, positive_int, positive_number
+
+
+class Ch8Hooks:
+    """What a framework provides to the chapter 8 loops (see each backend's file)."""
+
+    def begin_state(self, net: Any, batch_size: int, device: Any) -> Any:
+        raise NotImplementedError
+
+    def detach(self, net: Any, state: Any) -> Any:
+        """The state as the start of a new graph (no gradient flows into the last batch)."""
+        return state
+
+    def step(self, net: Any, X: Any, Y: Any, state: Any, loss: Any, updater: Any,
+             device: Any) -> tuple[Any, Any]:
+        """One minibatch: forward, mean loss, gradients, clipping (theta 1), update.
+        Returns (the loss as a framework scalar, the new state)."""
+        raise NotImplementedError
+
+    def predict_step(self, net: Any, token: int, state: Any, device: Any) -> tuple[int, Any]:
+        """Feed one token; return the argmax of the next-token logits and the new state."""
+        raise NotImplementedError
+
+    #: print a prediction every 10 epochs (the MXNet tab's train_ch8 does not)
+    print_every_10 = True
+
+    def make_loss(self) -> Any:
+        return None
+
+    def make_updater(self, net: Any, lr: float, device: Any) -> Any:
+        return None
+
+    def finish_epoch(self, net: Any) -> None:
+        """Called after each epoch (JAX writes its parameters back to the model here)."""
+
+
+#: The Animator of the last ``train_ch8`` run (``last_animator.save('ppl.png')`` headless).
+last_animator: Animator | None = None
+
+
+def epochs_to_run(num_epochs: int) -> int:
+    """``num_epochs``, or fewer when D2LRNN_MAX_EPOCHS is set (CI and the notebook tests)."""
+    num_epochs = positive_int("num_epochs", num_epochs)
+    cap = os.environ.get("D2LRNN_MAX_EPOCHS")
+    if not cap:
+        return num_epochs
+    try:
+        return min(num_epochs, positive_int("D2LRNN_MAX_EPOCHS", int(cap)))
+    except ValueError:
+        raise ValueError(f"D2LRNN_MAX_EPOCHS must be a positive integer; got {cap!r}") from None
+
+
+def check_vocab(net: Any, vocab: Any) -> None:
+    """A vocabulary that does not fit the model fails here, not inside a framework."""
+    if not hasattr(vocab, "idx_to_token") or not hasattr(vocab, "__len__"):
+        raise TypeError(f"vocab must be a d2l.Vocab; got {type(vocab).__name__}")
+    size = getattr(net, "vocab_size", None)
+    if size is not None and int(size) != len(vocab):
+        raise ValueError(f"vocab has {len(vocab)} tokens but the model was built for "
+                         f"vocab_size={int(size)}; pass the vocabulary the model was built "
+                         "with")
+
+
+def predict_ch8(hooks: Ch8Hooks, prefix: str, num_preds: int, net: Any, vocab: Any,
+                device: Any = None) -> str:
+    """Generate ``num_preds`` characters following ``prefix`` (greedy, as the book)."""
+    if not isinstance(prefix, str) or not prefix:
+        raise ValueError(f"prefix must be a non-empty string; got {prefix!r}")
+    num_preds = nonnegative_int("num_preds", num_preds)
+    check_vocab(net, vocab)
+    state = hooks.begin_state(net, 1, device)
+    outputs = [vocab[prefix[0]]]
+    for y in prefix[1:]:  # warm-up period
+        _, state = hooks.predict_step(net, outputs[-1], state, device)
+        outputs.append(vocab[y])
+    for _ in range(num_preds):  # predict num_preds steps
+        y, state = hooks.predict_step(net, outputs[-1], state, device)
+        outputs.append(y)
+    return "".join([vocab.idx_to_token[i] for i in outputs])
+
+
+def train_epoch_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], loss: Any,
+                    updater: Any, device: Any, use_random_iter: bool) -> tuple[float, float]:
+    """Train within one epoch: (perplexity, tokens per second)."""
+    state, timer = None, Timer()
+    losses = []  # (mean loss of a minibatch as a framework scalar, its number of tokens)
+    for X, Y in train_iter:
+        if state is None or use_random_iter:
+            state = hooks.begin_state(net, X.shape[0], device)
+        else:
+            state = hooks.detach(net, state)
+        l, state = hooks.step(net, X, Y, state, loss, updater, device)
+        losses.append((l, int(Y.shape[0]) * int(Y.shape[1])))
+    hooks.finish_epoch(net)
+    if not losses:
+        raise ValueError("train_iter yielded no minibatch: lower batch_size or num_steps")
+    total = sum(float(l) * n for l, n in losses)
+    num_tokens = sum(n for _, n in losses)
+    seconds = timer.stop()
+    mean = total / num_tokens
+    if not math.isfinite(mean):
+        raise FloatingPointError(f"training diverged: the mean loss is {mean}; train with "
+                                 "gradient clipping or a smaller lr")
+    return math.exp(mean), num_tokens / seconds
+
+
+def train_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], vocab: Any, lr: float,
+              num_epochs: int, device: Any, use_random_iter: bool = False,
+              device_name: str | None = None) -> tuple[float, float]:
+    """Train a model (chapter 8); prints as the book does and returns (perplexity, tokens/s)."""
+    lr = positive_number("lr", lr)
+    epochs = epochs_to_run(num_epochs)
+    check_vocab(net, vocab)
+    loss, updater = hooks.make_loss(), hooks.make_updater(net, lr, device)
+    animator = Animator(xlabel="epoch", ylabel="perplexity", legend=["train"],
+                        xlim=[10, num_epochs])
+
+    def predict(prefix: str) -> str:
+        return predict_ch8(hooks, prefix, 50, net, vocab, device)
+
+    ppl = speed = math.nan
+    try:
+        for epoch in range(epochs):
+            ppl, speed = train_epoch_ch8(hooks, net, train_iter, loss, updater, device,
+                                         use_random_iter)
+            if (epoch + 1) % 10 == 0:
+                if hooks.print_every_10:
+                    print(predict("time traveller"))
+                animator.add(epoch + 1, [ppl])
+    finally:
+        animator.flush()
+    name = device_name if device_name is not None else str(device)
+    print(f"perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {name}")
+    print(predict("time traveller"))
+    print(predict("traveller"))
+    global last_animator
+    last_animator = animator  # the last run's plot, e.g. to save it headless
+    return ppl, speed
+
+
+def grad_norm_check(theta: Any) -> float:
+    """``theta`` of ``grad_clipping``: a positive number."""
+    return positive_number("theta", theta)
