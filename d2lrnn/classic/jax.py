@@ -18,6 +18,7 @@ from jax import numpy as jnp
 
 from d2lrnn.classic import text as _text
 from d2lrnn.classic import train as _train
+from d2lrnn.classic import utils as _utils
 from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
     DATA_HUB,
     Vocab,
@@ -28,11 +29,15 @@ from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
     tokenize,
 )
 from d2lrnn.classic.utils import Accumulator, Animator, Timer  # noqa: F401
+from d2lrnn.core import names as _names
 from d2lrnn.core.checks import check_len, check_shape, positive_int  # noqa: F401
 from d2lrnn.core.download import DATA_URL  # noqa: F401
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: F401
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.random import randn as _randn
+from d2lrnn.jax import device as _device
+from d2lrnn.jax.device import cpu, gpu, num_gpus, try_gpu  # noqa: F401
 from d2lrnn.jax.tensors import (  # noqa: F401
     abs,
     arange,
@@ -72,11 +77,6 @@ sinh, cosh, sigmoid = jnp.sinh, jnp.cosh, jax.nn.sigmoid
 seed = _backend_seed(reset_key, "the JAX key")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "plt":  # the book's d2l.plt, imported on first use
-        from d2lrnn.core.plot import pyplot
-        return pyplot()
-    raise AttributeError(f"module 'd2lrnn.classic.jax' has no attribute {name!r}")
 
 
 def normal(mean: float, std: float, shape: Any) -> jax.Array:
@@ -94,26 +94,6 @@ def rand(*shape: Any) -> jax.Array:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return jnp.asarray(weights_rng().random(shape).astype(np.float32))
-
-
-# -- devices ---------------------------------------------------------------------------------
-def cpu() -> Any:
-    return jax.devices("cpu")[0]
-
-
-def num_gpus() -> int:
-    return len([d for d in jax.devices() if d.platform == "gpu"])
-
-
-def try_gpu(i: int = 0) -> Any:
-    """Return gpu(i) if exists, otherwise return cpu()."""
-    gpus = [d for d in jax.devices() if d.platform == "gpu"]
-    return gpus[i] if len(gpus) > i else cpu()
-
-
-def try_all_gpus() -> list[Any]:
-    """Return all available GPUs, or [cpu()] if no GPU exists."""
-    return [d for d in jax.devices() if d.platform == "gpu"] or [cpu()]
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -297,5 +277,7 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
     _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "positive_int", "contextlib", "jax", "jnp", "np")]
+try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
+
+__all__ = _names.classic_exports("jax")  # the declared surface (d2lrnn/core/names.py)

@@ -19,6 +19,7 @@ from mxnet.gluon import nn  # noqa: E402
 
 from d2lrnn.classic import text as _text  # noqa: E402
 from d2lrnn.classic import train as _train  # noqa: E402
+from d2lrnn.classic import utils as _utils  # noqa: E402
 from d2lrnn.classic.text import (  # noqa: E402, F401  (the book's names)
     DATA_HUB,
     Vocab,
@@ -29,10 +30,14 @@ from d2lrnn.classic.text import (  # noqa: E402, F401  (the book's names)
     tokenize,
 )
 from d2lrnn.classic.utils import Accumulator, Animator, Timer  # noqa: E402, F401
+from d2lrnn.core import names as _names  # noqa: E402
 from d2lrnn.core.checks import check_len, check_shape, positive_int  # noqa: E402, F401
 from d2lrnn.core.download import DATA_URL  # noqa: E402, F401
+from d2lrnn.core.plot import lazy_plt as _lazy_plt  # noqa: E402
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: E402, F401
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
+from d2lrnn.mxnet import device as _device  # noqa: E402
+from d2lrnn.mxnet.device import cpu, gpu, num_gpus, try_gpu  # noqa: E402, F401
 from d2lrnn.mxnet.tensors import (  # noqa: E402, F401
     abs,
     arange,
@@ -40,12 +45,10 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402, F401
     astype,
     concat,
     cos,
-    cpu,
     exp,
     expand_dims,
     eye,
     float32,
-    gpu,
     int32,
     int64,
     linspace,
@@ -53,7 +56,6 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402, F401
     matmul,
     meshgrid,
     normal,
-    num_gpus,
     numpy,
     ones,
     rand,
@@ -67,7 +69,6 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402, F401
     tanh,
     tensor,
     transpose,
-    try_gpu,
     zeros,
 )
 
@@ -79,16 +80,6 @@ sinh, cosh = np.sinh, np.cosh
 seed = _backend_seed(lambda n: __import__("mxnet").random.seed(n), "MXNet's own generator")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "plt":  # the book's d2l.plt, imported on first use
-        from d2lrnn.core.plot import pyplot
-        return pyplot()
-    raise AttributeError(f"module 'd2lrnn.classic.mxnet' has no attribute {name!r}")
-
-
-def try_all_gpus() -> list[Any]:
-    """Return all available GPUs, or [cpu()] if no GPU exists."""
-    return [gpu(i) for i in range(num_gpus())] or [cpu()]
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -244,6 +235,7 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
     _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "positive_int", "contextlib", "autograd", "gluon", "init",
-    "np", "npx", "nn")]
+try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
+
+__all__ = _names.classic_exports("mxnet")  # the declared surface (d2lrnn/core/names.py)

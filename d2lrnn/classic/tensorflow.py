@@ -24,6 +24,7 @@ import tensorflow as tf
 
 from d2lrnn.classic import text as _text
 from d2lrnn.classic import train as _train
+from d2lrnn.classic import utils as _utils
 from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
     DATA_HUB,
     Vocab,
@@ -34,10 +35,14 @@ from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
     tokenize,
 )
 from d2lrnn.classic.utils import Accumulator, Animator, Timer  # noqa: F401
+from d2lrnn.core import names as _names
 from d2lrnn.core.checks import check_len, check_shape, positive_int  # noqa: F401
 from d2lrnn.core.download import DATA_URL  # noqa: F401
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: F401
 from d2lrnn.core.random import backend_seed as _backend_seed
+from d2lrnn.tensorflow import device as _device
+from d2lrnn.tensorflow.device import cpu, gpu, num_gpus, try_gpu  # noqa: F401
 from d2lrnn.tensorflow.tensors import (  # noqa: F401
     abs,
     arange,
@@ -45,12 +50,10 @@ from d2lrnn.tensorflow.tensors import (  # noqa: F401
     astype,
     concat,
     cos,
-    cpu,
     exp,
     expand_dims,
     eye,
     float32,
-    gpu,
     int32,
     int64,
     linspace,
@@ -58,10 +61,10 @@ from d2lrnn.tensorflow.tensors import (  # noqa: F401
     matmul,
     meshgrid,
     normal,
-    num_gpus,
     numpy,
     ones,
     rand,
+    randn,
     reduce_mean,
     reduce_sum,
     reshape,
@@ -71,7 +74,6 @@ from d2lrnn.tensorflow.tensors import (  # noqa: F401
     tanh,
     tensor,
     transpose,
-    try_gpu,
     zeros,
 )
 from d2lrnn.tensorflow.trainer import unrolled_iteration as _unrolled_iteration
@@ -82,16 +84,6 @@ sinh, cosh, sigmoid = tf.sinh, tf.cosh, tf.sigmoid
 seed = _backend_seed(lambda n: tf.random.set_seed(n), "TensorFlow's own generator")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "plt":  # the book's d2l.plt, imported on first use
-        from d2lrnn.core.plot import pyplot
-        return pyplot()
-    raise AttributeError(f"module 'd2lrnn.classic.tensorflow' has no attribute {name!r}")
-
-
-def try_all_gpus() -> list[Any]:
-    """Return all available GPUs, or [cpu(),] if no GPU exists."""
-    return [gpu(i) for i in range(num_gpus())] or [cpu()]
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -311,5 +303,7 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
                      device_name=try_gpu()._device_name)
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "positive_int", "contextlib", "tf", "warnings")]
+try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
+
+__all__ = _names.classic_exports("tensorflow")  # the declared surface (d2lrnn/core/names.py)

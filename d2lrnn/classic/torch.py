@@ -17,6 +17,7 @@ from torch.utils import data
 
 from d2lrnn.classic import text as _text
 from d2lrnn.classic import train as _train
+from d2lrnn.classic import utils as _utils
 from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
     DATA_HUB,
     Vocab,
@@ -27,10 +28,14 @@ from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
     tokenize,
 )
 from d2lrnn.classic.utils import Accumulator, Animator, Timer  # noqa: F401
+from d2lrnn.core import names as _names
 from d2lrnn.core.checks import check_len, check_shape  # noqa: F401
 from d2lrnn.core.download import DATA_URL  # noqa: F401
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: F401
 from d2lrnn.core.random import backend_seed as _backend_seed
+from d2lrnn.torch import device as _device
+from d2lrnn.torch.device import cpu, gpu, num_gpus, try_gpu  # noqa: F401
 from d2lrnn.torch.tensors import (  # noqa: F401
     abs,
     arange,
@@ -72,34 +77,6 @@ sinh, cosh, sigmoid = torch.sinh, torch.cosh, torch.sigmoid
 seed = _backend_seed(lambda n: torch.manual_seed(n), "torch's own generator")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "plt":  # the book's d2l.plt, imported on first use
-        from d2lrnn.core.plot import pyplot
-        return pyplot()
-    raise AttributeError(f"module 'd2lrnn.classic.torch' has no attribute {name!r}")
-
-
-# -- devices ---------------------------------------------------------------------------------
-def cpu() -> torch.device:
-    return torch.device("cpu")
-
-
-def gpu(i: int = 0) -> torch.device:
-    return torch.device(f"cuda:{i}")
-
-
-def num_gpus() -> int:
-    return torch.cuda.device_count()
-
-
-def try_gpu(i: int = 0) -> torch.device:
-    """Return gpu(i) if exists, otherwise return cpu()."""
-    return gpu(i) if num_gpus() >= i + 1 else cpu()
-
-
-def try_all_gpus() -> list[torch.device]:
-    """Return all available GPUs, or [cpu(),] if no GPU exists."""
-    return [gpu(i) for i in range(num_gpus())] or [cpu()]
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -270,5 +247,7 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
     _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "annotations", "Any", "Callable", "F", "nn", "data", "torch")]
+try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
+
+__all__ = _names.classic_exports("torch")  # the declared surface (d2lrnn/core/names.py)

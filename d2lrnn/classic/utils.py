@@ -17,7 +17,7 @@ import io
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -196,3 +196,12 @@ class Animator:
 
         ip.events.register("post_run_cell", at_cell_end)
         self._hooked = True
+
+
+def try_all_gpus_or_cpu(device: Any) -> Callable[[], list[Any]]:
+    """The older edition's ``try_all_gpus`` over a backend's device module: all GPUs, or
+    ``[cpu()]`` when there is none (the current edition returns an empty list)."""
+    def try_all_gpus() -> list[Any]:
+        """Return all available GPUs, or [cpu(),] if no GPU exists."""
+        return device.try_all_gpus() or [device.cpu()]
+    return try_all_gpus

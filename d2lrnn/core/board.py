@@ -52,7 +52,7 @@ class ProgressBoard:
         self._every: dict[str, int] = {}
         self._points: dict[str, list[tuple[float, float]]] = {}  # label -> averaged points
         self._handle = None
-        self._last_render = 0.0
+        self._last_render = -math.inf  # perf_counter counts from boot: draw the first point
         self.renders = 0  # how many times a figure was rendered (tests and benchmarks read it)
 
     # -- recording -------------------------------------------------------------------------

@@ -57,10 +57,34 @@ CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
     "jax": ("TrainState", "get_key", "normal_init"),
 }
 
-#: section -> names (the older edition, chapter 8; filled in as d2lrnn.classic grows).
-CLASSIC: dict[str, tuple[str, ...]] = {}
-CLASSIC_IMPLEMENTED: tuple[str, ...] = ()
-CLASSIC_TAB_ONLY: dict[str, tuple[str, ...]] = {}
+#: section -> the names its cells use or save (the older edition, chapter 8, every tab).
+CLASSIC: dict[str, tuple[str, ...]] = {
+    "sequence": ("evaluate_loss", "load_array", "plot"),
+    "text-preprocessing": ("DATA_HUB", "DATA_URL", "Vocab", "count_corpus", "download",
+                           "load_corpus_time_machine", "read_time_machine", "tokenize"),
+    "language-models-and-dataset": ("SeqDataLoader", "Vocab", "load_corpus_time_machine",
+                                    "load_data_time_machine", "plot", "read_time_machine",
+                                    "seq_data_iter_random", "seq_data_iter_sequential",
+                                    "tokenize"),
+    "rnn": ("concat", "matmul", "normal"),
+    "rnn-scratch": ("Accumulator", "Animator", "RNNModelScratch", "Timer", "grad_clipping",
+                    "load_data_time_machine", "predict_ch8", "sgd", "train_ch8",
+                    "train_epoch_ch8", "try_gpu"),
+    "rnn-concise": ("RNNModel", "load_data_time_machine", "predict_ch8", "train_ch8",
+                    "try_gpu"),
+}
+CLASSIC_IMPLEMENTED = tuple(CLASSIC)
+
+#: d2lrnn's additions and the earlier chapters' helpers, on every backend of the older edition.
+CLASSIC_EXTRAS = ("check_len", "check_shape", "cosh", "seed", "sinh")
+
+#: Names only one framework's tab uses, by backend (older edition).
+CLASSIC_TAB_ONLY: dict[str, tuple[str, ...]] = {
+    "torch": ("sigmoid", "to"),
+    "mxnet": (),
+    "tensorflow": ("RNN", "sigmoid"),  # RNN: Keras 3's layer with the book's time_major
+    "jax": ("get_key", "reset_key", "sigmoid"),
+}
 
 
 def current_exports(backend: str) -> list[str]:
@@ -76,8 +100,8 @@ def current_exports(backend: str) -> list[str]:
 
 def classic_exports(backend: str) -> list[str]:
     """The ``__all__`` of ``d2lrnn.classic.<backend>``."""
-    names = set(DEVICE) | set(TENSOR_ALIASES) | set(PLOT)
+    names = set(DEVICE) | set(TENSOR_ALIASES) | set(PLOT) | set(CLASSIC_EXTRAS)
     for section in CLASSIC_IMPLEMENTED:
         names |= set(CLASSIC[section])
-    names |= set(CLASSIC_TAB_ONLY.get(backend, ()))
+    names |= set(CLASSIC_TAB_ONLY[backend])
     return sorted(names)
