@@ -1,5 +1,6 @@
 """The chapter notebooks execute headless through a real Jupyter kernel (training shortened
-with D2LRNN_MAX_EPOCHS), and the training cell shows the live perplexity plot."""
+with D2LRNN_MAX_EPOCHS): every cell that plots (``d2l.plot``, ``trainer.fit``) shows an image,
+and the notebooks built from the book's cells stay in step with their transcriptions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SECTIONS = ("sequence", "text_sequence", "language_model", "rnn")
+FRAMEWORKS = ("torch", "mxnet", "tensorflow", "jax")
+IMAGE_TYPES = ("image/png", "image/svg+xml")
 
 
 def test_there_is_a_notebook_per_framework():
@@ -18,6 +23,7 @@ def test_there_is_a_notebook_per_framework():
     assert {f"rnn_scratch_{fw}.ipynb" for fw in ("torch", "mxnet", "tensorflow", "jax")} <= names
     assert {f"rnn_concise_{fw}.ipynb" for fw in ("torch", "mxnet", "tensorflow", "jax")} <= names
     assert "compare_frameworks.ipynb" in names
+    assert {f"{s}_{fw}.ipynb" for s in SECTIONS for fw in FRAMEWORKS} <= names
     for path in NOTEBOOKS:  # committed without outputs
         nb = nbformat.read(path, as_version=4)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
@@ -31,8 +37,10 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     images = [c for c in nb.cells if c.cell_type == "code" and any(
-        "image/png" in o.get("data", {}) for o in c.get("outputs", []))]
-    assert images, "no cell produced an image"
+        t in o.get("data", {}) for o in c.get("outputs", []) for t in IMAGE_TYPES)]
+    plotting = [c for c in nb.cells if c.cell_type == "code" and (
+        "d2l.plot(" in c.source or "trainer.fit(" in c.source or "_overlay(" in c.source)]
+    assert all(c in images for c in plotting), "a plotting cell showed no image"
     if path.stem.startswith(("rnn_scratch_", "rnn_concise_")):
         train_cell = next(c for c in nb.cells if "trainer.fit(" in c.source)
         assert train_cell in images, "the training cell did not show the perplexity plot"
@@ -40,3 +48,18 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
         text = eval(last)
         assert isinstance(text, str) and len(text) == 26 and text.startswith("it has")
     assert not os.path.exists(path.with_suffix(".png"))
+
+
+def test_section_notebooks_are_built_from_the_transcriptions():
+    """notebooks/build_chapter.py regenerates the committed section notebooks exactly."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_chapter",
+                                                  ROOT / "notebooks" / "build_chapter.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    for section, title in build.SECTIONS:
+        for fw in FRAMEWORKS:
+            want = build.section_notebook(section, title, fw)
+            got = nbformat.read(ROOT / "notebooks" / f"{section}_{fw}.ipynb", as_version=4)
+            assert [c.source for c in got.cells] == [c.source for c in want.cells], \
+                f"{section}_{fw}.ipynb is out of date: run python notebooks/build_chapter.py"

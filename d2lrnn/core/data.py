@@ -72,6 +72,11 @@ class DataModule(HyperParameters):
         """Convert one NumPy batch to the backend's tensor type (identity here)."""
         return array
 
+    def to_numpy(self, tensor: Any) -> np.ndarray:
+        """A framework tensor (or list, or NumPy array) as a NumPy array (backends override
+        where ``np.asarray`` does not do it)."""
+        return np.asarray(tensor)
+
     def get_dataloader(self, train: bool) -> Any:
         raise NotImplementedError
 
@@ -83,30 +88,42 @@ class DataModule(HyperParameters):
 
     def get_tensorloader(self, tensors: Sequence[np.ndarray], train: bool,
                          indices: slice = slice(0, None)) -> ArrayLoader:
-        arrays = tuple(np.asarray(t)[indices] for t in tensors)
+        """Minibatches of ``tensors[k][indices]`` (framework tensors or NumPy arrays), shuffled
+        when ``train``."""
+        arrays = tuple(self.to_numpy(t)[indices] for t in tensors)
         return ArrayLoader(arrays, self.batch_size, shuffle=train, rng=self.rng,
                            convert=self.to_tensor)
 
 
-class TimeMachine(DataModule):
-    """The Time Machine dataset: windows of ``num_steps + 1`` characters at stride 1; X is the
-    first ``num_steps`` of each window, Y the last ``num_steps``. The first ``num_train``
-    windows train, the next ``num_val`` validate."""
+class TimeMachineMethods:
+    """The book's TimeMachine methods, framework-free. ``time_machine_class`` puts them on a
+    class whose only base is a DataModule, so that the book's redefinition of ``__init__``
+    (``super(d2l.TimeMachine, self).__init__()``) reaches ``DataModule.__init__``.
 
-    def __init__(self, batch_size: int, num_steps: int, num_train: int = 10000,
-                 num_val: int = 5000, corpus: str | os.PathLike | None = None,
-                 seed: int | None = None) -> None:
+    The Time Machine dataset: windows of ``num_steps + 1`` characters at stride 1; X is the
+    first ``num_steps`` of each window, Y the last ``num_steps``. The first ``num_train``
+    windows train, the next ``num_val`` validate. ``TimeMachine()`` with no arguments is the
+    text-sequence section's object: ``_download``, ``_preprocess``, ``_tokenize`` and
+    ``build``, no batches."""
+
+    def __init__(self, batch_size: int | None = None, num_steps: int | None = None,
+                 num_train: int = 10000, num_val: int = 5000,
+                 corpus: str | os.PathLike | None = None, seed: int | None = None) -> None:
         # Arguments are checked before anything is read or allocated.
-        batch_size = positive_int("batch_size", batch_size)
-        num_steps = positive_int("num_steps", num_steps)
+        windows_wanted = batch_size is not None or num_steps is not None
+        if windows_wanted:
+            batch_size = positive_int("batch_size", batch_size)
+            num_steps = positive_int("num_steps", num_steps)
         num_train = positive_int("num_train", num_train)
         num_val = positive_int("num_val", num_val)
         if seed is not None:
             nonnegative_int("seed", seed)
-        super().__init__()
+        DataModule.__init__(self)  # root, num_workers (no super(): see the class docstring)
         self.save_hyperparameters()
-        text = read_corpus(corpus)
-        corpus_idx, self.vocab = self.build(text)
+        self._rng = None if seed is None else np.random.default_rng(seed)
+        if not windows_wanted:
+            return
+        corpus_idx, self.vocab = self.build(self._download())
         num_windows = len(corpus_idx) - num_steps
         if num_windows < num_train + num_val:
             raise ValueError(
@@ -114,15 +131,26 @@ class TimeMachine(DataModule):
                 f"tokens, giving {max(num_windows, 0)} windows of num_steps + 1 tokens, but "
                 f"num_train + num_val = {num_train + num_val} are needed; lower num_steps, "
                 "num_train or num_val")
-        self._rng = None if seed is None else np.random.default_rng(seed)
         # windows: (num_windows, num_steps + 1), a view on the corpus, then one copy of the part
         # that is used.
         windows = np.lib.stride_tricks.sliding_window_view(
             np.asarray(corpus_idx, dtype=np.int64), num_steps + 1)[:num_train + num_val]
         self.X, self.Y = windows[:, :-1].copy(), windows[:, 1:].copy()
 
+    def _download(self) -> str:
+        """The raw text: the bundled Time Machine after its sha1 check (the book downloads it
+        from DATA_URL; d2lrnn never uses the network), or the ``corpus`` file given."""
+        return read_corpus(getattr(self, "corpus", None))
+
+    def _preprocess(self, text: str) -> str:
+        return preprocess(text)
+
+    def _tokenize(self, text: str) -> list[str]:
+        return tokenize(text)
+
     def build(self, raw_text: str, vocab: Vocab | None = None) -> tuple[list[int], Vocab]:
-        tokens = tokenize(preprocess(raw_text))
+        """(corpus indices, vocabulary) of a raw text (a new vocabulary unless given)."""
+        tokens = self._tokenize(self._preprocess(raw_text))
         if not tokens or not raw_text.strip():
             raise ValueError("corpus: the text has no letters to learn from")
         if vocab is None:
@@ -131,6 +159,22 @@ class TimeMachine(DataModule):
         return corpus, vocab
 
     def get_dataloader(self, train: bool) -> ArrayLoader:
+        if getattr(self, "X", None) is None:
+            raise ValueError("this TimeMachine has no batches: create it with batch_size and "
+                             "num_steps, e.g. TimeMachine(batch_size=1024, num_steps=32)")
         idx = slice(0, self.num_train) if train else slice(
             self.num_train, self.num_train + self.num_val)
         return self.get_tensorloader([self.X, self.Y], train, idx)
+
+
+def time_machine_class(data_module: type, module: str, doc: str) -> type:
+    """``class TimeMachine(data_module)`` with TimeMachineMethods defined on the class itself
+    (nothing between it and ``data_module`` in the MRO), as the book's class is."""
+    namespace = {k: v for k, v in vars(TimeMachineMethods).items()
+                 if k not in ("__dict__", "__weakref__")}
+    namespace.update(__doc__=doc, __module__=module, __qualname__="TimeMachine")
+    return type("TimeMachine", (data_module,), namespace)
+
+
+TimeMachine = time_machine_class(DataModule, __name__, "The book's Time Machine data, as "
+                                 "NumPy arrays (the reference every backend matches).")

@@ -51,3 +51,12 @@ def fetch(url: str, sha1_hash: str | None = None) -> str:
         raise ValueError(f"download: the bundled {name} has sha1 {got}, expected {want}; the "
                          "installation is damaged: reinstall d2lrnn")
     return path
+
+
+def download(url: str, folder: str = "../data", sha1_hash: str | None = None) -> str:
+    """The current edition's ``d2l.download(url, folder, sha1_hash)``: the local path of the
+    file. Offline: a bundled file is served from the package (``folder`` is not created or
+    written); anything else raises NotBundledError at once."""
+    if not isinstance(folder, (str, bytes)) and not hasattr(folder, "__fspath__"):
+        raise TypeError(f"folder must be a path; got {type(folder).__name__}")
+    return fetch(url, sha1_hash)

@@ -107,3 +107,13 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
             axes.plot(y, fmt)
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, list(legend or []))
     return axes
+
+
+def lazy_plt(module_name: str) -> Any:
+    """A module ``__getattr__`` giving ``d2l.plt`` (``matplotlib.pyplot``) on first use, so
+    ``import d2lrnn.<backend>`` does not import matplotlib."""
+    def __getattr__(name: str) -> Any:
+        if name == "plt":
+            return pyplot()
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+    return __getattr__

@@ -1,11 +1,15 @@
 """``from d2lrnn import jax as d2l``: the section on JAX with Flax linen and Optax."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
+from d2lrnn.core.download import DATA_URL, download
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
+from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
 from d2lrnn.jax.concise import RNN, RNNLM
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
+from d2lrnn.jax.regression import LinearRegression
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
     abs,
@@ -65,5 +69,7 @@ def try_gpu(i: int = 0) -> object:
     gpus = [d for d in jax.devices() if d.platform == "gpu"]
     return gpus[i] if len(gpus) > i else cpu()
 
+
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -11,7 +11,6 @@ import optax
 from flax import linen as nn
 from jax import numpy as jnp
 
-from d2lrnn import core
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
@@ -22,7 +21,8 @@ from d2lrnn.jax.layer_map import LAYER_MAP
 
 class Module(nn.Module, core_module.Module):
     """The base class of models: a Flax linen Module with the book's plotting protocol.
-    ``loss(params, X, Y, state)`` returns ``(loss, aux)``."""
+    ``loss(params, X, Y, state)`` returns the loss (a scalar, as the book's LinearRegression)
+    or ``(loss, aux)`` (as its Classifier); ``loss_and_aux`` reads both as ``(loss, aux)``."""
 
     plot_train_per_epoch: int = dataclasses.field(default=2, init=False)
     plot_valid_per_epoch: int = dataclasses.field(default=1, init=False)
@@ -39,14 +39,19 @@ class Module(nn.Module, core_module.Module):
         assert hasattr(self, "net"), "Neural network is defined"
         return self.net(X, *args)
 
+    def loss_and_aux(self, params: Any, X: Any, Y: Any, state: Any) -> tuple[Any, Any]:
+        """``self.loss`` as ``(loss, aux)`` whether it returns a pair or a plain scalar."""
+        out = self.loss(params, X, Y, state)
+        return (out[0], out[1]) if isinstance(out, tuple) else (out, {})
+
     def training_step(self, params: Any, batch: Any, state: Any) -> Any:
-        value, grads = jax.value_and_grad(self.loss, has_aux=True)(
+        value, grads = jax.value_and_grad(self.loss_and_aux, has_aux=True)(
             params, batch[:-1], batch[-1], state)
         self.plot("loss", value[0], train=True)
         return value, grads
 
     def validation_step(self, params: Any, batch: Any, state: Any) -> None:
-        l, _ = self.loss(params, batch[:-1], batch[-1], state)
+        l, _ = self.loss_and_aux(params, batch[:-1], batch[-1], state)
         self.plot("loss", l, train=False)
 
     def apply_init(self, dummy_input: Any, key: Any) -> Any:
@@ -60,7 +65,8 @@ class Classifier(Module):
     """A Module with the cross-entropy loss and accuracy."""
 
     def validation_step(self, params: Any, batch: Any, state: Any) -> None:
-        self.plot("loss", self.loss(params, batch[:-1], batch[-1], state)[0], train=False)
+        self.plot("loss", self.loss_and_aux(params, batch[:-1], batch[-1], state)[0],
+                  train=False)
         self.plot("acc", self.accuracy(params, batch[:-1], batch[-1], state), train=False)
 
     def accuracy(self, params: Any, X: Any, Y: Any, state: Any, averaged: bool = True) -> Any:
@@ -83,8 +89,8 @@ class DataModule(core_data.DataModule):
             else jnp.asarray(array)
 
 
-class TimeMachine(core.TimeMachine, DataModule):
-    """The book's Time Machine data, as int32 JAX arrays."""
+TimeMachine = core_data.time_machine_class(
+    DataModule, __name__, "The book's Time Machine data, as int32 JAX arrays.")
 
 
 def _path(path: Any) -> str:

@@ -34,7 +34,7 @@ class Trainer(core_trainer.Trainer):
             raise TypeError(f"model must be a d2l Module with training_step(); got "
                             f"{type(model).__name__}")
         object.__setattr__(model, "trainer", self)  # Flax modules are frozen dataclasses
-        model.board.xlim = [0, self.max_epochs]
+        model.board.xlim = [0, self.epochs_to_run()]
         self.model = model
 
     def fit(self, model: Any, data: Any, key: Any = None) -> None:
@@ -134,7 +134,7 @@ class Trainer(core_trainer.Trainer):
         batch = tuple(batch)
         params = self.state.params
         logits = self.state.apply_fn({"params": params}, *batch[:-1])
-        (loss, _), grads = jax.value_and_grad(self.model.loss, has_aux=True)(
+        (loss, _), grads = jax.value_and_grad(self.model.loss_and_aux, has_aux=True)(
             params, batch[:-1], batch[-1], self.state)
         clipped = (self.clip_gradients(self.gradient_clip_val, grads)
                    if self.gradient_clip_val > 0 else grads)

@@ -6,6 +6,9 @@ from d2lrnn.mxnet.compat import import_mxnet as _import_mxnet
 _import_mxnet()
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape  # noqa: E402
+from d2lrnn.core.download import DATA_URL, download  # noqa: E402
+from d2lrnn.core.plot import lazy_plt as _lazy_plt  # noqa: E402
+from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: E402
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
 from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
@@ -18,6 +21,7 @@ from d2lrnn.mxnet.module import (  # noqa: E402
     get_params,
     set_params,
 )
+from d2lrnn.mxnet.regression import LinearRegression  # noqa: E402
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
 from d2lrnn.mxnet.tensors import (  # noqa: E402
     abs,
@@ -65,5 +69,7 @@ BACKEND = "mxnet"
 
 seed = _backend_seed(lambda n: __import__("mxnet").random.seed(n), "MXNet's own generator")
 
+
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
 
 __all__ = [name for name in dir() if not name.startswith("_")]

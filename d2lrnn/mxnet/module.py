@@ -12,7 +12,6 @@ from typing import Any
 import numpy as onp
 from mxnet import gluon, np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
-from d2lrnn import core
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
@@ -112,12 +111,16 @@ class Classifier(core_module.ClassifierSteps, Module):
 
 
 class DataModule(core_data.DataModule):
+    def to_numpy(self, tensor: Any) -> onp.ndarray:
+        # np.asarray of an MXNet array would give a 0-d object array
+        return tensor.asnumpy() if isinstance(tensor, np.ndarray) else onp.asarray(tensor)
+
     def to_tensor(self, array: onp.ndarray) -> Any:
         return np.array(array, dtype=onp.int32 if array.dtype.kind in "iu" else array.dtype)
 
 
-class TimeMachine(core.TimeMachine, DataModule):
-    """The book's Time Machine data, as int32 MXNet arrays."""
+TimeMachine = core_data.time_machine_class(
+    DataModule, __name__, "The book's Time Machine data, as int32 MXNet arrays.")
 
 
 def get_params(model: Module) -> dict[str, onp.ndarray]:

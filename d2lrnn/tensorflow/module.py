@@ -1,5 +1,7 @@
 """``Module``, ``Classifier`` and data on TensorFlow (Keras 3 era: models are ``tf.Module``s,
-so every ``tf.Variable`` attribute, also in sub-modules, is tracked and trained)."""
+so every ``tf.Variable`` attribute, also in sub-modules, is tracked and trained; Keras 3 layers
+held in attributes are not ``tf.Module``s, so ``Module.trainable_variables`` adds their weights
+explicitly)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from d2lrnn import core
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
@@ -111,8 +112,8 @@ class DataModule(core_data.DataModule):
         return tf.constant(array.astype(np.int32) if array.dtype.kind in "iu" else array)
 
 
-class TimeMachine(core.TimeMachine, DataModule):
-    """The book's Time Machine data, as int32 TensorFlow tensors."""
+TimeMachine = core_data.time_machine_class(
+    DataModule, __name__, "The book's Time Machine data, as int32 TensorFlow tensors.")
 
 
 def named_variables(model: tf.Module) -> list[tuple[str, tf.Variable]]:

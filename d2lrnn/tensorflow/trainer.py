@@ -21,7 +21,7 @@ from tensorflow.python.framework import ops
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.layer_map import grads_to_canonical
 from d2lrnn.tensorflow.layer_map import LAYER_MAP
-from d2lrnn.tensorflow.module import get_params, named_variables, set_params
+from d2lrnn.tensorflow.module import get_params, keras_layers, named_variables, set_params
 
 
 @contextlib.contextmanager
@@ -57,7 +57,17 @@ class Trainer(core_trainer.Trainer):
         gpus = tf.config.list_physical_devices("GPU")
         return [f"/GPU:{i}" for i in range(min(num_gpus, len(gpus)))]
 
+    def build_lazy_layers(self) -> None:
+        """Keras layers create their weights on the first call (``Dense(1)`` learns its input
+        size then): run one eager forward pass on the first training batch, so the weights
+        exist before the optimizer and the compiled step are built."""
+        if any(not layer.built for layer in keras_layers(self.model)):
+            loader = self.train_dataloader
+            first = loader.first() if hasattr(loader, "first") else next(iter(loader))
+            self.model(*first[:-1])
+
     def prepare_fit(self) -> None:
+        self.build_lazy_layers()
         self._variables = list(self.model.trainable_variables)  # a list: grads come back as one
         self._compiled_train = tf.function(self._train_graph, reduce_retracing=False)
         self._compiled_val = tf.function(self._val_graph, reduce_retracing=False)

@@ -1,11 +1,15 @@
 """``from d2lrnn import torch as d2l``: the section on PyTorch."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
+from d2lrnn.core.download import DATA_URL, download
+from d2lrnn.core.plot import lazy_plt as _lazy_plt
+from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.torch.concise import RNN, RNNLM
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.torch.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
+from d2lrnn.torch.regression import LinearRegression
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.torch.tensors import (
     abs,
@@ -49,5 +53,7 @@ BACKEND = "torch"
 
 seed = _backend_seed(lambda n: __import__("torch").manual_seed(n), "torch's own generator")
 
+
+__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -9,7 +9,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from d2lrnn import core
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
@@ -55,12 +54,17 @@ class Classifier(core_module.ClassifierSteps, Module):
 
 
 class DataModule(core_data.DataModule):
+    def to_numpy(self, tensor: Any) -> np.ndarray:
+        if torch.is_tensor(tensor):  # also tensors that require grad or live on a GPU
+            return tensor.detach().cpu().numpy()
+        return np.asarray(tensor)
+
     def to_tensor(self, array: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(array)  # int64 indices, no copy
 
 
-class TimeMachine(core.TimeMachine, DataModule):
-    """The book's Time Machine data, as int64 torch tensors."""
+TimeMachine = core_data.time_machine_class(
+    DataModule, __name__, "The book's Time Machine data, as int64 torch tensors.")
 
 
 def _named(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
