@@ -251,7 +251,8 @@ def available() -> list[str]:
     return out
 
 
-def report(backends: list[str], epochs: int, out: Any = sys.stdout) -> None:
+def report(backends: list[str], epochs: int, out: Any = sys.stdout, concise: bool = False
+           ) -> None:
     case = make_case()
     want = reference_step(case)
     print(f"parity report: seed {case.seed}, batch {case.batch_size} x {case.num_steps} steps, "
@@ -265,6 +266,12 @@ def report(backends: list[str], epochs: int, out: Any = sys.stdout) -> None:
         devs = compare_step(backend_step(b, case), want)
         print(f"| {b} | " + " | ".join(f"{a:.1e} / {r:.1e}" for a, r in devs.values()) + " |",
               file=out)
+    for b in backends if concise else ():
+        # d2l.RNNLM over the framework's RNN layer, through the backend's LAYER_MAP
+        devs = compare_step(backend_step(b, case, concise=True),
+                            reference_step(case, layer_table(b, True)))
+        print(f"| {b} concise | " + " | ".join(f"{a:.1e} / {r:.1e}" for a, r in devs.values())
+              + " |", file=out)
     ref_traj, trained = reference_training(case)
     # greedy decoding from the reference's weights after those 50 steps
     after = Case(**{**case.__dict__, "params": {k: v.astype(np.float32)
@@ -294,8 +301,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=None)
     parser.add_argument("--epochs", type=int, default=10,
                         help="epochs of the book's run to compare (0: skip)")
+    parser.add_argument("--concise", action="store_true",
+                        help="also check the concise models (d2l.RNNLM over each framework's "
+                             "RNN layer) against the reference")
     args = parser.parse_args(argv)
-    report(args.backends or available(), args.epochs)
+    report(args.backends or available(), args.epochs, concise=args.concise)
 
 
 if __name__ == "__main__":

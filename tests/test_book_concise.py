@@ -38,8 +38,9 @@ def test_book_concise_tab_runs(backend, hooks, tmp_path):
     params = json.loads(next(ln for ln in lines if ln.startswith("PARAMS "))[7:])
     # the untrained prediction (not in the JAX tab) and the trained one: prefix + 20 tokens
     assert len(texts) == hooks.CONCISE_TAB_PREDICTIONS, lines
-    for text in texts:
-        assert isinstance(text, str) and len(text) == 26 and text.startswith("it has"), text
+    for text in texts:  # 26 tokens; an untrained model may predict '<unk>' (one token)
+        assert isinstance(text, str) and text.startswith("it has"), text
+        assert len(text.replace("<unk>", "?")) == 26, text
     # perplexity falls, from about the vocabulary size (28) for random weights
     assert [m["epoch"] for m in metrics] == [1, 2]
     assert metrics[1]["train_ppl"] < metrics[0]["train_ppl"] < 28
