@@ -291,7 +291,7 @@ def summarize(backend: str, runs: list[tuple[dict, dict]]) -> dict[str, Any]:
     ratio = lambda key: [b[key] / d[key] for b, d in runs]
     book_ppl = [b["val_ppl"] for b, _ in runs]
     ours_ppl = [d["val_ppl"] for _, d in runs]
-    same = all(abs(o / b - 1) <= PPL_TOLERANCE for b, o in zip(book_ppl, ours_ppl))
+    same = all(abs(o / b - 1) <= PPL_TOLERANCE for b, o in zip(book_ppl, ours_ppl, strict=True))
     med = lambda side, key: statistics.median(r[side][key] for r in
                                               ({"b": b, "d": d} for b, d in runs))
     return {"backend": backend, "rounds": len(runs),
@@ -365,9 +365,10 @@ def main() -> None:
             got = {lib: run_once(lib, backend, args.epochs, args.gpu) for lib in order}
             runs.append((got["book"], got["d2lrnn"]))
             raw.extend(got.values())
-            print(f"{backend} round {rnd + 1}: fit book {got['book']['fit_s']:.1f} s, d2lrnn "
-                  f"{got['d2lrnn']['fit_s']:.1f} s ({got['book']['fit_s'] / got['d2lrnn']['fit_s']:.2f}x); "
-                  f"val ppl {got['book']['val_ppl']:.2f} / {got['d2lrnn']['val_ppl']:.2f}",
+            book, ours = got["book"], got["d2lrnn"]
+            print(f"{backend} round {rnd + 1}: fit book {book['fit_s']:.1f} s, d2lrnn "
+                  f"{ours['fit_s']:.1f} s ({book['fit_s'] / ours['fit_s']:.2f}x); "
+                  f"val ppl {book['val_ppl']:.2f} / {ours['val_ppl']:.2f}",
                   flush=True)
         rows.append(summarize(backend, runs))
     print("\npatches applied to the book's library:")
