@@ -14,6 +14,7 @@ from typing import Any
 
 from d2lrnn import BACKENDS
 from d2lrnn.core import checkpoint
+from d2lrnn.core.atomic import atomic_write
 from d2lrnn.core.checks import CHECKS_ERRORS
 from d2lrnn.session import BOOK, from_checkpoint, train
 
@@ -61,7 +62,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     last = run.metrics[-1]
     png = run.model.board.save(os.path.join(args.out, "perplexity.png"))
     ckpt = checkpoint.save(os.path.join(args.out, "model.npz"), run.get_params(), run.vocab,
-                           run.hparams)
+                           run.hparams, family=run.family)
     text = run.predict(args.prefix, args.num_preds)
     print(f"backend {args.backend}: {len(run.metrics)} epochs in {run.seconds:.1f} s "
           f"({run.seconds / len(run.metrics):.3f} s/epoch)")
@@ -122,10 +123,7 @@ def _overlay(histories: dict[str, dict[str, tuple[list[float], list[float]]]],
     ax.set_ylabel("perplexity")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    tmp = f"{path}.tmp{os.getpid()}.png"
-    fig.savefig(tmp, dpi=100)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100))
 
 
 def parser() -> argparse.ArgumentParser:

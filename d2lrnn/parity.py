@@ -30,7 +30,7 @@ import numpy as np
 
 from d2lrnn import BACKENDS, load_backend
 from d2lrnn.core import TimeMachine as NumpyTimeMachine
-from d2lrnn.core import reference as ref
+from d2lrnn.core import family as families
 
 STEP_RTOL = 2e-4        # one step: relative to the largest magnitude of each quantity
 TRAJECTORY_RTOL = 1e-3  # 50 SGD steps: each loss, relative
@@ -52,14 +52,21 @@ class Case:
     X: np.ndarray | None = None
     Y: np.ndarray | None = None
     vocab_size: int = 28
+    family: str = families.RNN_LM_SCRATCH.name
+
+    @property
+    def ref(self) -> Any:
+        """The family's NumPy reference."""
+        return families.get(self.family).reference
 
 
 def make_case(seed: int = 0, batch_size: int = 1024, num_steps: int = 32,
               num_hiddens: int = 32, lr: float = 1.0, clip: float | None = None,
-              sigma: float = 0.1) -> Case:
+              sigma: float = 0.1, family: str = families.RNN_LM_SCRATCH.name) -> Case:
     """Weights from N(0, sigma) (larger than the book's 0.01, so the gradients are not tiny and
     every term matters) and one batch of training windows. ``clip=None`` picks half the
     reference gradient norm, so clipping is active and its absence shows."""
+    ref = families.get(family).reference  # the family's oracle
     data = NumpyTimeMachine(batch_size=batch_size, num_steps=num_steps, seed=seed)
     rng = np.random.default_rng(seed)
     V = len(data.vocab)
@@ -68,10 +75,11 @@ def make_case(seed: int = 0, batch_size: int = 1024, num_steps: int = 32,
     X, Y = data.X[idx], data.Y[idx]
     if clip is None:
         clip = 0.5 * ref.grad_norm(ref.loss_and_grads(params, X, Y)[1])
-    return Case(seed, batch_size, num_steps, num_hiddens, lr, clip, params, X, Y, V)
+    return Case(seed, batch_size, num_steps, num_hiddens, lr, clip, params, X, Y, V, family)
 
 
 def reference_step(case: Case) -> dict[str, Any]:
+    ref = case.ref  # the family's oracle
     loss, grads = ref.loss_and_grads(case.params, case.X, case.Y)
     clipped = ref.clip_gradients(grads, case.clip) if case.clip > 0 else grads
     return {"logits": ref.forward(case.params, case.X), "loss": loss, "grads": grads,
@@ -85,8 +93,8 @@ def build(backend: str, case: Case, max_epochs: int = 1) -> tuple[Any, Any, Any,
     d2l.seed(case.seed)
     data = d2l.TimeMachine(batch_size=case.batch_size, num_steps=case.num_steps,
                            seed=case.seed)
-    rnn = d2l.RNNScratch(num_inputs=len(data.vocab), num_hiddens=case.num_hiddens)
-    model = d2l.RNNLMScratch(rnn, vocab_size=len(data.vocab), lr=case.lr)
+    model = families.get(case.family).build(
+        d2l, len(data.vocab), {"num_hiddens": case.num_hiddens, "lr": case.lr})
     trainer = d2l.Trainer(max_epochs=max_epochs, gradient_clip_val=case.clip)
     trainer.setup(model, data)
     trainer.set_params(case.params)
@@ -157,7 +165,7 @@ def reference_training(case: Case, steps: int = 50) -> tuple[list[float], dict[s
     params, losses = case.params, []
     while len(losses) < steps:
         for X, Y in data.train_dataloader():
-            loss, params = ref.train_step(params, X, Y, case.lr, case.clip)
+            loss, params = case.ref.train_step(params, X, Y, case.lr, case.clip)
             losses.append(loss)
             if len(losses) == steps:
                 break
@@ -165,19 +173,17 @@ def reference_training(case: Case, steps: int = 50) -> tuple[list[float], dict[s
 
 
 def greedy(backend: str, case: Case, prefix: str = "it has", num_preds: int = 20) -> str:
-    d2l, data, model, trainer = build(backend, case)
-    if backend == "jax":
-        return model.predict(prefix, num_preds, data.vocab, trainer.state.params)
+    _, data, model, _ = build(backend, case)
     return model.predict(prefix, num_preds, data.vocab)
 
 
-def train_run(backend: str, epochs: int, seed: int = 0) -> dict[str, float]:
+def train_run(backend: str, epochs: int, seed: int = 0,
+              family: str = families.RNN_LM_SCRATCH.name) -> dict[str, float]:
     """The book's run (batch 1024, 32 steps, 32 hidden, lr 1, clip 1) from one seed."""
     d2l = load_backend(backend)
     d2l.seed(seed)
     data = d2l.TimeMachine(batch_size=1024, num_steps=32)
-    rnn = d2l.RNNScratch(num_inputs=len(data.vocab), num_hiddens=32)
-    model = d2l.RNNLMScratch(rnn, vocab_size=len(data.vocab), lr=1)
+    model = families.get(family).build(d2l, len(data.vocab), {"num_hiddens": 32, "lr": 1})
     trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=1)
     start = time.perf_counter()
     trainer.fit(model, data)
@@ -220,7 +226,7 @@ def report(backends: list[str], epochs: int, out: Any = sys.stdout) -> None:
           f"{TRAJECTORY_RTOL}); greedy 'it has' + 20 from the reference's weights after "
           "them", file=out)
     print("| backend | trajectory | greedy text |\n|---|---|---|", file=out)
-    text_ref = ref.predict(after.params, "it has", 20, NumpyTimeMachine(1, 1).vocab)
+    text_ref = case.ref.predict(after.params, "it has", 20, NumpyTimeMachine(1, 1).vocab)
     for b in backends:
         traj = trajectory(b, case)
         dev = max(abs(a - r) / abs(r) for a, r in zip(traj, ref_traj, strict=True))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from d2lrnn import check_backend, load_backend
+from d2lrnn.core import family as families
 from d2lrnn.core.checkpoint import Checkpoint
 from d2lrnn.core.text import Vocab
 
@@ -31,35 +32,34 @@ class Run:
     data: Any = None
     seconds: float = 0.0
     metrics: list[dict[str, float]] = field(default_factory=list)
+    family: str = families.RNN_LM_SCRATCH.name
 
     def get_params(self) -> dict[str, Any]:
         return self.trainer.get_params()
 
     def predict(self, prefix: str, num_preds: int, **sampling: Any) -> str:
-        if self.backend == "jax":
-            return self.model.predict(prefix, num_preds, self.vocab,
-                                      self.trainer.state.params, **sampling)
         return self.model.predict(prefix, num_preds, self.vocab, **sampling)
 
 
 def train(backend: str, epochs: int = 100, batch_size: int = 1024, num_steps: int = 32,
           num_hiddens: int = 32, lr: float = 1.0, clip: float = 1.0, seed: int | None = 0,
           corpus: str | os.PathLike | None = None,
-          on_epoch: Callable[[Any], None] | None = None) -> Run:
-    """The book's run on ``backend`` (its defaults), from ``seed``."""
+          on_epoch: Callable[[Any], None] | None = None,
+          family: str = families.RNN_LM_SCRATCH.name) -> Run:
+    """The book's run on ``backend`` (its defaults), from ``seed``, of a model ``family``."""
+    model_family = families.get(family)
     d2l = load_backend(check_backend(backend))
     d2l.seed(seed)
     split = {} if corpus is None else fit_split(corpus, num_steps)
     data = d2l.TimeMachine(batch_size=batch_size, num_steps=num_steps, corpus=corpus, **split)
-    rnn = d2l.RNNScratch(num_inputs=len(data.vocab), num_hiddens=num_hiddens)
-    model = d2l.RNNLMScratch(rnn, vocab_size=len(data.vocab), lr=lr)
+    model = model_family.build(d2l, len(data.vocab), {"num_hiddens": num_hiddens, "lr": lr})
     trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=clip, num_gpus=1)
     if on_epoch is not None:
         trainer.epoch_callbacks.append(on_epoch)
     hparams = {"backend": backend, "epochs": epochs, "batch_size": batch_size,
                "num_steps": num_steps, "num_hiddens": num_hiddens, "lr": lr, "clip": clip,
                "seed": seed, "corpus": os.fspath(corpus) if corpus else None}
-    run = Run(backend, d2l, model, trainer, data.vocab, hparams, data)
+    run = Run(backend, d2l, model, trainer, data.vocab, hparams, data, family=family)
     start = time.perf_counter()
     trainer.fit(model, data)
     run.seconds = time.perf_counter() - start
@@ -78,14 +78,17 @@ def fit_split(corpus: str | os.PathLike, num_steps: int) -> dict[str, int]:
     return {"num_train": num_train, "num_val": windows - num_train}
 
 
-def from_checkpoint(backend: str, ckpt: Checkpoint) -> Run:
-    """A model on ``backend`` holding the checkpoint's parameters, ready to predict."""
+def from_checkpoint(backend: str, ckpt: Checkpoint, family: str | None = None) -> Run:
+    """A model on ``backend`` holding the checkpoint's parameters, ready to predict; by default
+    of the checkpoint's own family, or of another ``family`` with the same parameters (a
+    scratch model's weights in a concise one)."""
+    model_family = families.get(family or ckpt.family)
     d2l = load_backend(check_backend(backend))
-    V, H = len(ckpt.vocab), int(ckpt.hparams["num_hiddens"])
-    rnn = d2l.RNNScratch(num_inputs=V, num_hiddens=H)
-    model = d2l.RNNLMScratch(rnn, vocab_size=V, lr=float(ckpt.hparams.get("lr", 1.0)))
+    params = model_family.check(ckpt.params, len(ckpt.vocab), ckpt.hparams)
+    model = model_family.build(d2l, len(ckpt.vocab), ckpt.hparams)
     trainer = d2l.Trainer(max_epochs=1)
     data = d2l.TimeMachine(batch_size=1, num_steps=1, num_train=1, num_val=1)
     trainer.setup(model, data)  # creates parameters (JAX: the TrainState)
-    trainer.set_params(ckpt.params)
-    return Run(backend, d2l, model, trainer, ckpt.vocab, dict(ckpt.hparams))
+    trainer.set_params(params)
+    return Run(backend, d2l, model, trainer, ckpt.vocab, dict(ckpt.hparams),
+               family=model_family.name)

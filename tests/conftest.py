@@ -32,8 +32,7 @@ def build_lm(d2l, batch_size: int = 64, num_steps: int = 8, num_hiddens: int = 1
     return data, model
 
 
-def predict(backend: str, model, trainer, *args, **kwargs) -> str:
-    """The book's predict call for each tab (jax takes params, the others a device)."""
-    if backend == "jax":
-        return model.predict(*args, trainer.state.params, **kwargs)
-    return model.predict(*args, **kwargs)
+@pytest.fixture
+def hooks(backend: str):
+    """What a test does differently on this framework (tests/backend_hooks/<backend>.py)."""
+    return importlib.import_module(f"backend_hooks.{backend}")

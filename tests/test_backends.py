@@ -5,33 +5,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import build_lm, predict
+from conftest import build_lm
 
 from d2lrnn import parity
 
 
-def rnn_outputs(backend, d2l, rnn, X):
-    if backend == "jax":
-        (outputs, state), _ = rnn.init_with_output(d2l.get_key(), X)
-        return outputs, state
-    return rnn(X)
-
-
-def test_section_shapes(backend, d2l):
+def test_section_shapes(d2l, hooks):
     batch_size, num_inputs, num_hiddens, num_steps = 2, 16, 32, 100
     rnn = d2l.RNNScratch(num_inputs, num_hiddens)
     X = d2l.ones((num_steps, batch_size, num_inputs))
-    outputs, state = rnn_outputs(backend, d2l, rnn, X)
+    outputs, state = hooks.run_rnn(d2l, rnn, X)
     d2l.check_len(outputs, num_steps)
     d2l.check_shape(outputs[0], (batch_size, num_hiddens))
     d2l.check_shape(state, (batch_size, num_hiddens))
     model = d2l.RNNLMScratch(rnn, num_inputs)
-    tokens = d2l.ones((batch_size, num_steps), dtype=d2l.int32 if backend == "jax"
-                      else d2l.int64)
-    if backend == "jax":
-        logits, _ = model.init_with_output(d2l.get_key(), tokens)
-    else:
-        logits = model(tokens)
+    tokens = d2l.ones((batch_size, num_steps), dtype=hooks.token_dtype(d2l))
+    logits = hooks.run_lm(d2l, model, tokens)
     d2l.check_shape(logits, (batch_size, num_steps, num_inputs))
 
 
@@ -41,50 +30,9 @@ def test_one_step_equals_reference(backend):
 
 
 # -- fault injection: the parity check must catch each of these ----------------------------
-def skip_clipping(backend, d2l, monkeypatch):
-    if backend in ("torch", "mxnet"):
-        monkeypatch.setattr(d2l.Trainer, "clip_gradients", lambda self, val, model: None)
-    else:
-        monkeypatch.setattr(d2l.Trainer, "clip_gradients", lambda self, val, grads: grads)
-
-
-def summed_loss(backend, d2l, monkeypatch):
-    original = d2l.Classifier.loss
-    if backend == "jax":
-        def loss(self, params, X, Y, state, averaged=True):
-            l, aux = original(self, params, X, Y, state, averaged=False)
-            return l.sum(), aux
-    elif backend == "tensorflow":
-        import tensorflow as tf
-
-        def loss(self, Y_hat, Y, averaged=True):
-            return tf.reduce_sum(original(self, Y_hat, Y, averaged=False))
-    else:
-        def loss(self, Y_hat, Y, averaged=True):
-            return original(self, Y_hat, Y, averaged=False).sum()
-    monkeypatch.setattr(d2l.Classifier, "loss", loss)
-
-
-def batch_major(backend, d2l, monkeypatch):
-    # one_hot without the transpose: the RNN then loops over the batch, not over time
-    if backend == "torch":
-        import torch
-        f = lambda self, X: torch.nn.functional.one_hot(X, self.vocab_size).float()
-    elif backend == "mxnet":
-        from mxnet import npx
-        f = lambda self, X: npx.one_hot(X, self.vocab_size)
-    elif backend == "tensorflow":
-        import tensorflow as tf
-        f = lambda self, X: tf.one_hot(X, self.vocab_size)
-    else:
-        import jax
-        f = lambda self, X: jax.nn.one_hot(X, self.vocab_size)
-    monkeypatch.setattr(d2l.RNNLMScratch, "one_hot", f)
-
-
-@pytest.mark.parametrize("fault", [skip_clipping, summed_loss, batch_major])
-def test_parity_check_catches(fault, backend, d2l, monkeypatch):
-    fault(backend, d2l, monkeypatch)
+@pytest.mark.parametrize("fault", ["skip_clipping", "summed_loss", "batch_major"])
+def test_parity_check_catches(fault, backend, d2l, hooks, monkeypatch):
+    getattr(hooks, fault)(d2l, monkeypatch)
     with pytest.raises(AssertionError, match="differs from the NumPy reference"):
         parity.assert_step_parity(backend, parity.make_case(batch_size=64, num_steps=16))
 
@@ -134,15 +82,15 @@ def test_predict(backend, d2l):
     data, model = build_lm(d2l, num_train=256, num_val=64)
     trainer = d2l.Trainer(max_epochs=1, gradient_clip_val=1)
     trainer.fit(model, data)
-    text = predict(backend, model, trainer, "it has", 20, data.vocab)
+    text = model.predict("it has", 20, data.vocab)
     assert isinstance(text, str) and len(text) == 26 and text.startswith("it has")
-    a = predict(backend, model, trainer, "it has", 30, data.vocab, temperature=2.0, seed=1)
-    b = predict(backend, model, trainer, "it has", 30, data.vocab, temperature=2.0, seed=1)
-    c = predict(backend, model, trainer, "it has", 30, data.vocab, alpha=0.5, seed=1)
+    a = model.predict("it has", 30, data.vocab, temperature=2.0, seed=1)
+    b = model.predict("it has", 30, data.vocab, temperature=2.0, seed=1)
+    c = model.predict("it has", 30, data.vocab, alpha=0.5, seed=1)
     assert a == b == c  # alpha = 1 / temperature: the same distribution and draws
     assert a != text + "x" * 10 and len(a) == 36
     with pytest.warns(UserWarning, match=r"\['!', 'I'\].*<unk>"):
-        out = predict(backend, model, trainer, "I!", 3, data.vocab)
+        out = model.predict("I!", 3, data.vocab)
     assert out.startswith("<unk><unk>") and len(out) == len("<unk><unk>") + 3
 
 
@@ -159,7 +107,7 @@ def test_predict_rejects_bad_input(backend, d2l, args, kwargs, match):
     trainer = d2l.Trainer(max_epochs=1)
     trainer.fit(model, data)
     with pytest.raises((ValueError, TypeError), match=match):
-        predict(backend, model, trainer, args[0], args[1], data.vocab, **kwargs)
+        model.predict(args[0], args[1], data.vocab, **kwargs)
 
 
 def test_predict_rejects_other_vocab(backend, d2l):
@@ -168,7 +116,7 @@ def test_predict_rejects_other_vocab(backend, d2l):
     trainer.fit(model, data)
     with pytest.raises(ValueError, match="vocab has 5 tokens but the model was built for "
                                          "vocab_size=28"):
-        predict(backend, model, trainer, "ab", 2, d2l.Vocab(list("abcd")))
+        model.predict("ab", 2, d2l.Vocab(list("abcd")))
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -254,15 +202,12 @@ def test_seed_gives_the_same_initial_weights_everywhere(d2l):
     assert not np.allclose(a["W_xh"], c["W_xh"])
 
 
-def test_classifier_validation_step_plots_loss_and_accuracy(backend, d2l):
+def test_classifier_validation_step_plots_loss_and_accuracy(d2l, hooks):
     data, model = build_lm(d2l, num_train=64, num_val=64)
     trainer = d2l.Trainer(max_epochs=1)
     trainer.setup(model, data)
     batch = trainer.prepare_batch(next(iter(trainer.val_dataloader)))
-    if backend == "jax":
-        d2l.Classifier.validation_step(model, trainer.state.params, batch, trainer.state)
-    else:
-        d2l.Classifier.validation_step(model, batch)
+    hooks.classifier_validation_step(d2l, model, trainer, batch)
     values = trainer.epoch_values
     assert set(values) == {"val_loss", "val_acc"}
     assert 2.5 < float(values["val_loss"][0]) < 4.0  # ~ln 28 for a fresh model

@@ -22,6 +22,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from d2lrnn.core.atomic import atomic_write
+
 
 def _in_notebook() -> bool:
     shell = sys.modules.get("IPython")
@@ -118,12 +120,8 @@ class ProgressBoard:
 
     def save(self, path: str | os.PathLike) -> str:
         """Write the plot to ``path`` as PNG (atomically) and return the path."""
-        path = os.fspath(path)
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "wb") as f:
-            f.write(self.png())
-        os.replace(tmp, path)
-        return path
+        png = self.png()
+        return atomic_write(path, lambda f: f.write(png))
 
     def show(self) -> None:
         """Render into the notebook cell (updating the same output), if there is one."""

@@ -8,13 +8,15 @@ from typing import Any
 
 def check_len(a: Any, n: int) -> None:
     """Check the length of a list."""
-    assert len(a) == n, f"list's length {len(a)} != expected length {n}"
+    if len(a) != n:  # the book's AssertionError, also under python -O
+        raise AssertionError(f"list's length {len(a)} != expected length {n}")
 
 
 def check_shape(a: Any, shape: tuple[int, ...]) -> None:
     """Check the shape of a tensor (any framework's: compared as a tuple)."""
-    assert tuple(a.shape) == tuple(shape), \
-        f"tensor's shape {tuple(a.shape)} != expected shape {tuple(shape)}"
+    if tuple(a.shape) != tuple(shape):  # the book's AssertionError, also under python -O
+        raise AssertionError(f"tensor's shape {tuple(a.shape)} != expected shape "
+                             f"{tuple(shape)}")
 
 
 def _is_int(value: Any) -> bool:
@@ -56,5 +58,10 @@ def positive_number(name: str, value: Any) -> float:
     return value
 
 
+class FrameworkUnavailableError(ImportError):
+    """A backend's framework is not installed (or not a usable version); the message says how to
+    install it. Other ImportErrors are bugs and keep their traceback."""
+
+
 #: Errors d2lrnn raises for bad input (the CLI prints them without a traceback).
-CHECKS_ERRORS = (ValueError, TypeError, ImportError)
+CHECKS_ERRORS = (ValueError, TypeError, FrameworkUnavailableError)

@@ -1,7 +1,8 @@
 """The backend-neutral half of ``d2l.Module`` and ``d2l.Classifier``.
 
 A backend's ``Module`` is ``class Module(<framework base>, core.Module)``: the framework base
-holds parameters; this half holds the plotting protocol the Trainer and the board share. Methods
+holds parameters; this half holds the book's plotting call, ``plot(key, value, train)``, which
+hands each value to ``trainer.record``. Methods
 that touch tensors (``loss``, ``configure_optimizers``, ``one_hot``...) live in the backend.
 """
 
@@ -41,30 +42,13 @@ class Module(HyperParameters):
 
     def plot(self, key: str, value: Any, train: bool) -> None:
         """Plot a point in the board: ``train_<key>`` every half epoch (averaged over the
-        batches since the last point), ``val_<key>`` once an epoch."""
+        batches since the last point), ``val_<key>`` once an epoch. The trainer receives the
+        value (``trainer.record``) and owns averaging, the board and the epoch's metrics."""
         trainer = getattr(self, "trainer", None)
         if trainer is None:
             raise RuntimeError("plot() is called during training: run trainer.fit(model, data) "
                                "first (the model has no trainer yet)")
-        if trainer.plot_capture is not None:
-            # Inside a compiled step (jax.jit, tf.function): hand the value out of the graph;
-            # the Trainer draws it with the concrete number after the step.
-            trainer.plot_capture.append((key, value, train))
-            return
-        self.draw_point(key, value, train)
-
-    def draw_point(self, key: str, value: Any, train: bool) -> None:
-        trainer = self.trainer
-        if train:
-            x = trainer.train_batch_idx / trainer.num_train_batches
-            n = trainer.num_train_batches / self.plot_train_per_epoch
-        else:
-            x = trainer.epoch + 1
-            n = trainer.num_val_batches / self.plot_valid_per_epoch
-        label = ("train_" if train else "val_") + key
-        value = self.detach(value)
-        trainer.epoch_values.setdefault(label, []).append(value)
-        self.board.draw(x, value, label, every_n=max(1, int(n)))
+        trainer.record(key, value, train)
 
 
 class ClassifierSteps:

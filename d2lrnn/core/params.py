@@ -11,26 +11,42 @@ import numpy as np
 
 from d2lrnn.core.checks import positive_int, positive_number
 
-PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
+
+def _parts(path: Any) -> list[str]:
+    text = path if isinstance(path, str) else "/".join(str(p) for p in path)
+    parts = [p for p in re.split(r"[./]", text) if p]
+    if parts:
+        parts[-1] = parts[-1].split(":")[0]  # TensorFlow's 'W_xh:0'
+    return parts
 
 
-def canonical(named: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """Map framework paths ('rnn.W_xh', 'rnn/W_xh:0', ('rnn', 'W_xh')) to their last name."""
-    out: dict[str, Any] = {}
-    for path, value in named:
-        parts = [p for p in re.split(r"[./]", path if isinstance(path, str) else "/".join(path))
-                 if p]
-        name = parts[-1].split(":")[0]
-        if name in out:
+def canonical_names(paths: Iterable[Any]) -> list[str]:
+    """Canonical names of framework parameter paths, in order: each path's shortest suffix
+    that no other path shares ('rnn.W_xh' -> 'W_xh', 'rnn/W_xh:0' -> 'W_xh'), widened past a
+    list index so nesting survives ('rnn.layers.0.W_xh' -> 'layers.0.W_xh')."""
+    all_parts = [_parts(path) for path in paths]
+    suffixes = [[".".join(parts[-k:]) for k in range(1, len(parts) + 1)] for parts in all_parts]
+    names: list[str] = []
+    for parts, mine in zip(all_parts, suffixes, strict=True):
+        # inside a list of layers the name keeps the list and the index: 'layers.0.W_xh'
+        index = max((i for i, p in enumerate(parts) if p.isdigit() and i > 0), default=None)
+        shortest = 1 if index is None else len(parts) - index + 1
+        name = mine[-1]
+        for k in range(shortest, len(parts) + 1):
+            if sum(mine[k - 1] in other for other in suffixes) == 1:
+                name = mine[k - 1]
+                break
+        if name in names:
             raise ValueError(f"two parameters are both called {name!r}; canonical names must be "
                              "unique")
-        out[name] = value
-    return out
+        names.append(name)
+    return names
 
 
-def shapes(vocab_size: int, num_hiddens: int) -> dict[str, tuple[int, ...]]:
-    V, H = vocab_size, num_hiddens
-    return {"W_xh": (V, H), "W_hh": (H, H), "b_h": (H,), "W_hq": (H, V), "b_q": (V,)}
+def canonical(named: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+    """``{canonical name: value}`` for (framework path, value) pairs (see canonical_names)."""
+    named = list(named)
+    return dict(zip(canonical_names(p for p, _ in named), (v for _, v in named), strict=True))
 
 
 def check_params(expected: Mapping[str, tuple[int, ...]], given: Mapping[str, Any],

@@ -20,7 +20,12 @@ from d2lrnn.core import decoding
 from d2lrnn.core.text import Vocab
 
 Params = dict[str, np.ndarray]
-PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hq", "b_q")
+
+
+def shapes(vocab_size: int, num_hiddens: int) -> dict[str, tuple[int, ...]]:
+    """The parameters' canonical names and shapes (the family ``rnn-lm-scratch`` uses these)."""
+    V, H = vocab_size, num_hiddens
+    return {"W_xh": (V, H), "W_hh": (H, H), "b_h": (H,), "W_hq": (H, V), "b_q": (V,)}
 
 
 def init_params(vocab_size: int, num_hiddens: int, sigma: float = 0.01,

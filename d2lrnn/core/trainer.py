@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
+from d2lrnn import config
 from d2lrnn.core.checks import nonnegative_int, nonnegative_number, positive_int
 from d2lrnn.core.hparams import HyperParameters
 
@@ -31,7 +31,8 @@ class Trainer(HyperParameters):
         num_gpus = nonnegative_int("num_gpus", num_gpus)
         gradient_clip_val = nonnegative_number("gradient_clip_val", gradient_clip_val)
         self.save_hyperparameters()
-        self.plot_capture: list[tuple[str, Any, bool]] | None = None
+        self._capture: list[tuple[str, Any, bool]] | None = None  # while tracing a step
+        self._captured_keys: dict[str, list[tuple[str, bool]]] = {}
         self.epoch_callbacks: list[Callable[[Trainer], None]] = []
         self.epoch_values: dict[str, list[Any]] = {}
         self.gpus = self.find_gpus(num_gpus)
@@ -88,9 +89,13 @@ class Trainer(HyperParameters):
         if not callable(getattr(model, "training_step", None)):
             raise TypeError(f"model must be a d2l Module with training_step(); got "
                             f"{type(model).__name__}")
-        model.trainer = self
-        model.board.xlim = [0, self.epochs_to_run()]
+        self.attach(model)
+        model.board.xlim = [0, self.epochs_to_run()]  # the axis fits the epochs really run
         self.model = model
+
+    def attach(self, model: Any) -> None:
+        """Give the model its trainer (``model.trainer``), through which ``plot`` records."""
+        model.trainer = self
 
     def setup(self, model: Any, data: Any) -> None:
         """Everything ``fit`` does before the first epoch (data, model, optimizer, compiled
@@ -116,15 +121,7 @@ class Trainer(HyperParameters):
     def epochs_to_run(self) -> int:
         """``max_epochs``, or fewer when the environment variable D2LRNN_MAX_EPOCHS is set
         (CI and the notebook tests use it to shorten the book's 100-epoch run)."""
-        cap = os.environ.get("D2LRNN_MAX_EPOCHS")
-        if not cap:
-            return self.max_epochs
-        try:
-            limit = positive_int("D2LRNN_MAX_EPOCHS", int(cap))
-        except ValueError:
-            raise ValueError(f"D2LRNN_MAX_EPOCHS must be a positive integer; got {cap!r}"
-                             ) from None
-        return min(self.max_epochs, limit)
+        return config.max_epochs(self.max_epochs)
 
     def set_mode(self, train: bool) -> None:
         """Switch the model between training and evaluation mode (backends override)."""
@@ -174,25 +171,50 @@ class Trainer(HyperParameters):
                         f"{self.gradient_clip_val:g}) or a smaller learning rate.")
         return values["loss"]
 
-    # -- compiled steps and the board --------------------------------------------------------
+    # -- metrics: what the model plots ------------------------------------------------------
+    def record(self, key: str, value: Any, train: bool) -> None:
+        """Receive one value the model plots (``Module.plot`` calls this). Outside a compiled
+        step it is drawn at once; while a step is traced (``capturing``) it is held, handed out
+        of the compiled step and drawn with its concrete value afterwards (``replay``)."""
+        if self._capture is not None:
+            self._capture.append((key, value, train))
+        else:
+            self.draw(key, value, train)
+
+    def draw(self, key: str, value: Any, train: bool) -> None:
+        """Put ``value`` on the board (``train_<key>``: ``plot_train_per_epoch`` averaged points
+        an epoch; ``val_<key>``: ``plot_valid_per_epoch``) and into the epoch's metrics."""
+        model = self.model
+        if train:
+            x = self.train_batch_idx / self.num_train_batches
+            n = self.num_train_batches / model.plot_train_per_epoch
+        else:
+            x = self.epoch + 1
+            n = self.num_val_batches / model.plot_valid_per_epoch
+        label = ("train_" if train else "val_") + key
+        value = model.detach(value)  # the board keeps no autograd graph alive
+        self.epoch_values.setdefault(label, []).append(value)
+        model.board.draw(x, value, label, every_n=max(1, int(n)))
+
     @contextmanager
-    def capturing_plots(self):
-        """While tracing a compiled step, ``model.plot`` records (key, value, train) here."""
-        self.plot_capture = []
+    def capturing(self, step: str):
+        """Around the traced body of a compiled step named ``step``: the values the model
+        records are collected (as symbolic tensors) for the step to return; their keys are
+        remembered for ``replay``. Yields the list of (key, value, train)."""
+        captured: list[tuple[str, Any, bool]] = []
+        self._capture = captured
         try:
-            yield self.plot_capture
+            yield captured
         finally:
-            self.plot_capture = None
+            self._capture = None
+            self._captured_keys[step] = [(key, train) for key, _, train in captured]
 
     @staticmethod
-    def pack_plots(plotted: list[tuple[str, Any, bool]]) -> dict[str, Any]:
-        """What a compiled step returns for its plot calls: a dict (a pytree any framework can
-        return) whose keys say the order, split and name: ``'000|1|ppl'``."""
-        return {f"{i:03d}|{int(train)}|{key}": value
-                for i, (key, value, train) in enumerate(plotted)}
+    def captured_values(captured: list[tuple[str, Any, bool]]) -> tuple[Any, ...]:
+        """What a compiled step returns for its recorded values: a tuple (a pytree)."""
+        return tuple(value for _, value, _ in captured)
 
-    def replay_plots(self, packed: dict[str, Any]) -> None:
-        """Draw the values a compiled step handed out, as if ``plot`` had been called."""
-        for name in sorted(packed):
-            _, train, key = name.split("|", 2)
-            self.model.draw_point(key, packed[name], train == "1")
+    def replay(self, step: str, values: tuple[Any, ...]) -> None:
+        """Draw the values compiled step ``step`` handed out, as if recorded eagerly."""
+        for (key, train), value in zip(self._captured_keys[step], values, strict=True):
+            self.draw(key, value, train)

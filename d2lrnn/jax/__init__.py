@@ -1,9 +1,10 @@
 """``from d2lrnn import jax as d2l``: the section on JAX with Flax linen and Optax."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
+from d2lrnn.core import names as _names
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
-from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
+from d2lrnn.jax.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import (
@@ -24,9 +25,12 @@ from d2lrnn.jax.tensors import (
     log,
     matmul,
     meshgrid,
+    normal,
     normal_init,
     numpy,
     ones,
+    rand,
+    randn,
     reduce_mean,
     reduce_sum,
     reset_key,
@@ -42,26 +46,9 @@ from d2lrnn.jax.tensors import (
 from d2lrnn.jax.trainer import Trainer, TrainState
 
 BACKEND = "jax"
-_enable_cache()  # compiled steps are reused across runs (see d2lrnn/jax/cache.py)
 
 
 seed = _backend_seed(reset_key, "the key get_key() splits")
 
 
-def num_gpus() -> int:
-    import jax
-    return sum(d.platform == "gpu" for d in jax.devices())
-
-
-def cpu() -> object:
-    import jax
-    return jax.devices("cpu")[0]
-
-
-def try_gpu(i: int = 0) -> object:
-    import jax
-    gpus = [d for d in jax.devices() if d.platform == "gpu"]
-    return gpus[i] if len(gpus) > i else cpu()
-
-
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = _names.current_exports("jax")  # the declared surface (d2lrnn/core/names.py)

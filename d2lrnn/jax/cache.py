@@ -8,28 +8,24 @@ instead of ~5 s here; `benchmarks/bench.py` measures both).
 
 Where: ``$D2LRNN_JAX_CACHE``, else ``$XDG_CACHE_HOME/d2lrnn/jax`` (default
 ``~/.cache/d2lrnn/jax``). ``D2LRNN_JAX_CACHE=0`` turns it off. A cache directory the user has
-configured in JAX already is left alone.
+configured in JAX already is left alone. Nothing is written until a d2lrnn ``Trainer``
+compiles its first step (importing ``d2lrnn.jax`` changes no JAX setting).
 """
 
 from __future__ import annotations
 
-import os
-
 import jax
+
+from d2lrnn import config
 
 
 def cache_dir() -> str | None:
-    setting = os.environ.get("D2LRNN_JAX_CACHE")
-    if setting == "0":
-        return None
-    if setting:
-        return setting
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "d2lrnn", "jax")
+    return config.jax_cache_dir()
 
 
 def enable_compilation_cache() -> str | None:
-    """Point JAX's persistent cache at d2lrnn's directory unless JAX already has one."""
+    """Point JAX's persistent cache at d2lrnn's directory unless JAX already has one. Called
+    when a d2lrnn Trainer first compiles (never at import); returns the directory it set."""
     path = cache_dir()
     if path is None or jax.config.jax_compilation_cache_dir:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import jax
@@ -34,7 +35,9 @@ class Module(nn.Module, core_module.Module):
         return self.forward(X, *args)
 
     def forward(self, X: Any, *args: Any) -> Any:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X, *args)
 
     def training_step(self, params: Any, batch: Any, state: Any) -> Any:
@@ -85,21 +88,31 @@ class TimeMachine(core.TimeMachine, DataModule):
     """The book's Time Machine data, as int32 JAX arrays."""
 
 
+def _leaf_names(params: Any) -> list[str]:
+    """Canonical names of a params tree's leaves, in ``tree_flatten`` order. Flax names a list
+    of submodules ``layers_0, layers_1``: those read as ``layers.0`` so nesting survives."""
+    def key(k: Any, leaf: bool) -> str:
+        name = str(getattr(k, "key", k))
+        return name if leaf else re.sub(r"^(.+)_(\d+)$", r"\1/\2", name)
+
+    paths = [[key(k, i == len(path) - 1) for i, k in enumerate(path)]
+             for path, _ in jax.tree_util.tree_flatten_with_path(params)[0]]
+    return core_params.canonical_names(paths)
+
+
 def get_params(params: Any) -> dict[str, np.ndarray]:
     """A params tree (e.g. ``trainer.state.params``) as NumPy arrays with canonical names."""
-    flat = jax.tree_util.tree_flatten_with_path(params)[0]
-    return core_params.canonical(
-        ("/".join(str(getattr(k, "key", k)) for k in path), np.asarray(v).copy())
-        for path, v in flat)
+    leaves = jax.tree_util.tree_leaves(params)
+    return {name: np.asarray(v).copy()
+            for name, v in zip(_leaf_names(params), leaves, strict=True)}
 
 
 def set_params(params: Any, new: dict[str, Any]) -> Any:
     """A copy of the params tree with every leaf replaced by ``new[canonical name]``. JAX
     arrays are immutable: use the result (``trainer.set_params(new)`` updates a Trainer)."""
-    current = get_params(params)
-    arrays = core_params.check_params({k: v.shape for k, v in current.items()}, new)
-
-    def replace(path: Any, leaf: Any) -> Any:
-        name = str(getattr(path[-1], "key", path[-1]))
-        return jnp.asarray(arrays[name], dtype=leaf.dtype)
-    return jax.tree_util.tree_map_with_path(replace, params)
+    leaves, treedef = jax.tree_util.tree_flatten(params)
+    names = _leaf_names(params)
+    arrays = core_params.check_params(
+        {n: tuple(v.shape) for n, v in zip(names, leaves, strict=True)}, new)
+    return jax.tree_util.tree_unflatten(treedef, [
+        jnp.asarray(arrays[n], dtype=v.dtype) for n, v in zip(names, leaves, strict=True)])

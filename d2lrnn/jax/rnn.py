@@ -11,13 +11,16 @@ from jax import numpy as jnp
 
 from d2lrnn.core import params as core_params
 from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.jax import tensors
 from d2lrnn.jax.module import Classifier
-from d2lrnn.jax.tensors import matmul, normal_init, tanh
+from d2lrnn.jax.tensors import normal_init
 
 
-class RNNScratch(nn.Module):
-    """The RNN model implemented from scratch."""
+class RNNScratch(RNNScratchBase, nn.Module):
+    """The RNN model implemented from scratch (the loop: ``d2lrnn/core/rnn.py``)."""
+
+    ops = tensors
 
     num_inputs: int
     num_hiddens: int
@@ -35,17 +38,13 @@ class RNNScratch(nn.Module):
                                (self.num_hiddens, self.num_hiddens))
         self.b_h = self.param("b_h", nn.initializers.zeros, (self.num_hiddens,))
 
+    def begin_state(self, inputs: jax.Array, state: Any) -> jax.Array:
+        if state is None:
+            return jnp.zeros((inputs.shape[1], self.num_hiddens), inputs.dtype)
+        return state
+
     def __call__(self, inputs: jax.Array, state: Any = None) -> tuple[list[jax.Array], Any]:
-        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens), a
-        # 1-tuple holding it, or None (zeros)
-        if isinstance(state, (tuple, list)):
-            state, = state
-        outputs = []
-        for X in inputs:  # X: (batch_size, num_inputs)
-            state = tanh(matmul(X, self.W_xh) + (
-                matmul(state, self.W_hh) if state is not None else 0) + self.b_h)
-            outputs.append(state)
-        return outputs, state
+        return self.forward(inputs, state)
 
 
 class RNNLMScratch(RNNLMScratchBase, Classifier):
@@ -81,11 +80,18 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
         return jax.nn.one_hot(X.T, self.vocab_size)
 
-    def predict(self, prefix: str, num_preds: int, vocab: Any, params: Any, *,
+    def predict(self, prefix: str, num_preds: int, vocab: Any, params: Any = None, *,
                 temperature: float | None = None, alpha: float | None = None,
                 seed: int | None = None) -> str:
-        """Continue ``prefix`` by ``num_preds`` characters with ``params`` (e.g.
-        ``trainer.state.params``): greedy as in the book, or sampled."""
+        """Continue ``prefix`` by ``num_preds`` characters with ``params`` (the book passes
+        ``trainer.state.params``; by default the parameters of the trainer that fitted this
+        model): greedy as in the book, or sampled."""
+        if params is None:
+            trainer = getattr(self, "trainer", None)
+            if trainer is None or getattr(trainer, "state", None) is None:
+                raise TypeError("predict needs params (e.g. trainer.state.params) or a model "
+                                "that a Trainer has fitted")
+            params = trainer.state.params
         if not isinstance(params, dict) or "rnn" not in params:
             raise TypeError("params must be the model's parameter tree, e.g. "
                             "trainer.state.params")

@@ -56,3 +56,23 @@ def get_key() -> jax.Array:
         reset_key(_random.framework_seed())
     _key[0], sub = jax.random.split(_key[0])
     return sub
+
+
+def randn(*shape: Any, dtype: Any = jnp.float32) -> jax.Array:
+    """Standard normal samples from the shared seeded NumPy stream (as ``d2l.randn`` on the
+    other backends; no key needed)."""
+    return jnp.asarray(_random.randn(*shape), dtype)
+
+
+def rand(*shape: Any, dtype: Any = jnp.float32) -> jax.Array:
+    """Uniform [0, 1) samples from the shared seeded NumPy stream."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return jnp.asarray(_random.weights_rng().random(shape), dtype)
+
+
+def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0,
+           dtype: Any = jnp.float32) -> jax.Array:
+    """Normal samples of ``shape`` (TensorFlow's argument order), from the shared stream."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return jnp.asarray(_random.randn(*shape) * np.float32(stddev) + np.float32(mean), dtype)

@@ -12,6 +12,8 @@ from flax.training import train_state
 from jax import numpy as jnp
 
 from d2lrnn.core import trainer as core_trainer
+from d2lrnn.jax.cache import enable_compilation_cache
+from d2lrnn.jax.device import try_all_gpus
 from d2lrnn.jax.tensors import get_key
 
 
@@ -26,16 +28,10 @@ class Trainer(core_trainer.Trainer):
     _key: Any = None  # fit(model, data, key=...) overrides the key for initialisation
 
     def find_gpus(self, num_gpus: int) -> list[Any]:
-        gpus = [d for d in jax.devices() if d.platform == "gpu"]
-        return gpus[:num_gpus]
+        return try_all_gpus()[:num_gpus]
 
-    def prepare_model(self, model: Any) -> None:
-        if not callable(getattr(model, "training_step", None)):
-            raise TypeError(f"model must be a d2l Module with training_step(); got "
-                            f"{type(model).__name__}")
+    def attach(self, model: Any) -> None:
         object.__setattr__(model, "trainer", self)  # Flax modules are frozen dataclasses
-        model.board.xlim = [0, self.max_epochs]
-        self.model = model
 
     def fit(self, model: Any, data: Any, key: Any = None) -> None:
         self._key = key
@@ -52,6 +48,7 @@ class Trainer(core_trainer.Trainer):
                                  tx=self.optim)
 
     def prepare_fit(self) -> None:
+        enable_compilation_cache()  # compiled steps are reused across runs (cache.py)
         self.state = self.init_state(self._key)
         # The compiled steps take and return plain arrays (step, params, optimizer state) and
         # reach the trainer and model through weak references: JAX's caches keep what a
@@ -68,21 +65,22 @@ class Trainer(core_trainer.Trainer):
         def train_step(step: Any, params: Any, opt_state: Any, batch: Any) -> Any:
             trainer = me()
             state = rebuild(step, params, opt_state)
-            with trainer.capturing_plots() as plotted:  # runs only while tracing
+            with trainer.capturing("train") as recorded:  # runs only while tracing
                 value, grads = trainer.model.training_step(state.params, batch, state)
                 clip = trainer.gradient_clip_val
                 if clip > 0:
                     grads = trainer.clip_gradients(clip, grads)
                 state = state.apply_gradients(grads=grads)
             loss = value[0] if isinstance(value, tuple) else value
-            return state.step, state.params, state.opt_state, loss, trainer.pack_plots(plotted)
+            return (state.step, state.params, state.opt_state, loss,
+                    trainer.captured_values(recorded))
 
         def val_step(step: Any, params: Any, opt_state: Any, batch: Any) -> Any:
             trainer = me()
             state = rebuild(step, params, opt_state)
-            with trainer.capturing_plots() as plotted:
+            with trainer.capturing("val") as recorded:
                 trainer.model.validation_step(state.params, batch, state)
-            return trainer.pack_plots(plotted)
+            return trainer.captured_values(recorded)
 
         # The old parameters' buffers are donated to the new ones: no copy per step.
         self._train_step = jax.jit(train_step, donate_argnums=(1, 2))
@@ -106,12 +104,12 @@ class Trainer(core_trainer.Trainer):
         step, params, opt_state, loss, values = self._train_step(
             s.step, s.params, s.opt_state, tuple(batch))
         self.state = s.replace(step=step, params=params, opt_state=opt_state)
-        self.replay_plots(values)
+        self.replay("train", values)
         return loss
 
     def validate_batch(self, batch: Any) -> None:
         s = self.state
-        self.replay_plots(self._val_step(s.step, s.params, s.opt_state, tuple(batch)))
+        self.replay("val", self._val_step(s.step, s.params, s.opt_state, tuple(batch)))
 
     def clip_gradients(self, grad_clip_val: float, grads: Any) -> Any:
         """g <- min(1, theta / ||g||) g over all leaves (traceable: no Python ``if``)."""

@@ -6,8 +6,10 @@ from d2lrnn.mxnet.compat import import_mxnet as _import_mxnet
 _import_mxnet()
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape  # noqa: E402
+from d2lrnn.core import names as _names  # noqa: E402
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
+from d2lrnn.mxnet.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu  # noqa: E402
 from d2lrnn.mxnet.module import (  # noqa: E402
     SGD,
     Classifier,
@@ -25,12 +27,10 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402
     astype,
     concat,
     cos,
-    cpu,
     exp,
     expand_dims,
     eye,
     float32,
-    gpu,
     int32,
     int64,
     linspace,
@@ -38,7 +38,6 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402
     matmul,
     meshgrid,
     normal,
-    num_gpus,
     numpy,
     ones,
     rand,
@@ -52,8 +51,6 @@ from d2lrnn.mxnet.tensors import (  # noqa: E402
     tanh,
     tensor,
     transpose,
-    try_all_gpus,
-    try_gpu,
     zeros,
 )
 from d2lrnn.mxnet.trainer import Trainer  # noqa: E402
@@ -64,4 +61,4 @@ BACKEND = "mxnet"
 seed = _backend_seed(lambda n: __import__("mxnet").random.seed(n), "MXNet's own generator")
 
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = _names.current_exports("mxnet")  # the declared surface (d2lrnn/core/names.py)

@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy
 
+from d2lrnn.core.checks import FrameworkUnavailableError
+
 REQUIRED = "1.9"
 INSTALL = "pip install --no-deps mxnet==1.9.1 requests"
 
@@ -103,17 +105,19 @@ _LEGACY_NUMPY = LegacyNumpy()
 
 
 def check_version() -> str:
-    """MXNet's installed version, if it is 1.9.x; otherwise ImportError saying what to do."""
+    """MXNet's installed version, if it is 1.9.x; else FrameworkUnavailableError (what to do)."""
     try:
         version = importlib.metadata.version("mxnet")
     except importlib.metadata.PackageNotFoundError:
-        raise ImportError(f"d2lrnn.mxnet needs MXNet 1.9.1, which is not installed. Install "
-                          f"it with: {INSTALL}  (--no-deps: its metadata pins numpy<2; "
-                          "d2lrnn supplies what numpy 2 removed)") from None
+        raise FrameworkUnavailableError(
+            f"d2lrnn.mxnet needs MXNet 1.9.1, which is not installed. Install it with: "
+            f"{INSTALL}  (--no-deps: its metadata pins "
+            "numpy<2; d2lrnn supplies what numpy 2 removed)") from None
     if not (version == REQUIRED or version.startswith(REQUIRED + ".")):
-        raise ImportError(f"d2lrnn.mxnet needs MXNet 1.9.x, found mxnet {version} (a resolver "
-                          f"picks 1.0.0 from 2017 when it cannot satisfy numpy<2). Replace it "
-                          f"with: pip uninstall -y mxnet && {INSTALL}")
+        raise FrameworkUnavailableError(
+            f"d2lrnn.mxnet needs MXNet 1.9.x, found mxnet {version} (a resolver picks 1.0.0 "
+            "from 2017 when it cannot satisfy numpy<2). Replace it with: "
+            f"pip uninstall -y mxnet && {INSTALL}")
     return version
 
 

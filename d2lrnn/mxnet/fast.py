@@ -25,13 +25,14 @@ turns it off.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as onp
 from mxnet import autograd, np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
+
+from d2lrnn import config
 
 _FLOATS = (onp.dtype(onp.float32), onp.dtype(onp.float64))
 
@@ -81,10 +82,7 @@ def _add(self: Any, other: Any) -> Any:
 
 def enabled() -> bool:
     """``D2LRNN_MXNET_GEMM_BIAS``: unset or ``1`` (on, the default) or ``0`` (off)."""
-    setting = os.environ.get("D2LRNN_MXNET_GEMM_BIAS", "1")
-    if setting not in ("0", "1"):
-        raise ValueError(f"D2LRNN_MXNET_GEMM_BIAS must be 0 (off) or 1 (on); got {setting!r}")
-    return setting == "1"
+    return config.mxnet_gemm_bias()
 
 
 @contextlib.contextmanager

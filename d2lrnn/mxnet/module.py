@@ -46,7 +46,9 @@ class Module(gluon.nn.Block, core_module.Module):
         raise NotImplementedError
 
     def forward(self, X: Any) -> Any:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X)
 
     def named_scratch_params(self, prefix: str = "") -> list[tuple[str, Any]]:
@@ -60,6 +62,10 @@ class Module(gluon.nn.Block, core_module.Module):
                 named.append((prefix + attr, a))
             elif isinstance(a, Module):
                 named.extend(a.named_scratch_params(prefix + attr + "."))
+            elif isinstance(a, (list, tuple)):  # e.g. a stack of layers: 'layers.0.W_xh'
+                for i, elem in enumerate(a):
+                    if isinstance(elem, Module):
+                        named.extend(elem.named_scratch_params(f"{prefix}{attr}.{i}."))
         return named
 
     def get_scratch_params(self) -> list[Any]:

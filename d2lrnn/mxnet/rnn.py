@@ -8,13 +8,16 @@ from mxnet import np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core import params as core_params
 from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.mxnet import tensors
 from d2lrnn.mxnet.module import Classifier, Module
-from d2lrnn.mxnet.tensors import matmul, randn, tanh, zeros
+from d2lrnn.mxnet.tensors import randn, zeros
 
 
-class RNNScratch(Module):
-    """The RNN model implemented from scratch."""
+class RNNScratch(RNNScratchBase, Module):
+    """The RNN model implemented from scratch (the loop: ``d2lrnn/core/rnn.py``)."""
+
+    ops = tensors
 
     def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01) -> None:
         core_params.check_rnn_args(num_inputs, num_hiddens, sigma)
@@ -24,18 +27,10 @@ class RNNScratch(Module):
         self.W_hh = randn(num_hiddens, num_hiddens) * sigma
         self.b_h = zeros(num_hiddens)
 
-    def forward(self, inputs: Any, state: Any = None) -> tuple[list[Any], Any]:
-        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens) or a
-        # 1-tuple holding it
+    def begin_state(self, inputs: Any, state: Any) -> Any:
         if state is None:
-            state = zeros((inputs.shape[1], self.num_hiddens), ctx=inputs.ctx)
-        elif isinstance(state, (tuple, list)):
-            state, = state
-        outputs = []
-        for X in inputs:  # X: (batch_size, num_inputs)
-            state = tanh(matmul(X, self.W_xh) + matmul(state, self.W_hh) + self.b_h)
-            outputs.append(state)
-        return outputs, state
+            return zeros((inputs.shape[1], self.num_hiddens), ctx=inputs.ctx)
+        return state
 
 
 class RNNLMScratch(RNNLMScratchBase, Classifier):

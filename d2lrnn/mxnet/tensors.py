@@ -46,27 +46,3 @@ def rand(*size: Any, ctx: Any = None) -> Any:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     return np.array(_random.weights_rng().random(size).astype(onp.float32), ctx=ctx)
-
-
-def cpu() -> Any:
-    return mx.cpu()
-
-
-def gpu(i: int = 0) -> Any:
-    return mx.gpu(i)
-
-
-def num_gpus() -> int:
-    try:
-        return mx.context.num_gpus()
-    except mx.base.MXNetError:  # a CPU-only build
-        return 0
-
-
-def try_gpu(i: int = 0) -> Any:
-    """GPU i if it exists, else the CPU."""
-    return gpu(i) if num_gpus() >= i + 1 else cpu()
-
-
-def try_all_gpus() -> list[Any]:
-    return [gpu(i) for i in range(num_gpus())]

@@ -10,8 +10,8 @@ from mxnet import autograd, np  # d2lrnn.mxnet.__init__ ran the compat step firs
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.params import canonical
 from d2lrnn.mxnet import fast
+from d2lrnn.mxnet.device import gpu, num_gpus
 from d2lrnn.mxnet.module import get_params, set_params
-from d2lrnn.mxnet.tensors import gpu, num_gpus
 
 
 class Trainer(core_trainer.Trainer):

@@ -1,8 +1,10 @@
 """``from d2lrnn import tensorflow as d2l``: the section on TensorFlow with Keras 3."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
+from d2lrnn.core import names as _names
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.tensorflow.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.tensorflow.module import (
     Classifier,
     DataModule,
@@ -19,12 +21,10 @@ from d2lrnn.tensorflow.tensors import (
     astype,
     concat,
     cos,
-    cpu,
     exp,
     expand_dims,
     eye,
     float32,
-    gpu,
     int32,
     int64,
     linspace,
@@ -32,10 +32,10 @@ from d2lrnn.tensorflow.tensors import (
     matmul,
     meshgrid,
     normal,
-    num_gpus,
     numpy,
     ones,
     rand,
+    randn,
     reduce_mean,
     reduce_sum,
     reshape,
@@ -45,8 +45,6 @@ from d2lrnn.tensorflow.tensors import (
     tanh,
     tensor,
     transpose,
-    try_all_gpus,
-    try_gpu,
     zeros,
 )
 from d2lrnn.tensorflow.trainer import Trainer
@@ -58,4 +56,4 @@ seed = _backend_seed(lambda n: __import__("tensorflow").random.set_seed(n),
                      "TensorFlow's own generator")
 
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = _names.current_exports("tensorflow")  # the declared surface (d2lrnn/core/names.py)

@@ -33,7 +33,9 @@ class Module(tf.Module, core_module.Module):
         raise NotImplementedError
 
     def forward(self, X: tf.Tensor) -> tf.Tensor:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X)
 
     def configure_optimizers(self) -> keras.optimizers.Optimizer:
@@ -71,7 +73,7 @@ def _named_variables(model: tf.Module) -> dict[str, tf.Variable]:
     named = []
     for path, value in model._flatten(with_path=True,  # noqa: SLF001
                                       predicate=lambda v: isinstance(v, tf.Variable)):
-        named.append((".".join(str(p) for p in path if not str(p).isdigit()), value))
+        named.append((".".join(str(p) for p in path), value))
     seen, unique = set(), []
     for name, var in named:  # a variable reachable twice (e.g. via hparams) counts once
         if id(var) not in seen:

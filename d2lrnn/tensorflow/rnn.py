@@ -8,13 +8,16 @@ import tensorflow as tf
 
 from d2lrnn.core import params as core_params
 from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.tensorflow import tensors
 from d2lrnn.tensorflow.module import Classifier, Module
-from d2lrnn.tensorflow.tensors import matmul, normal, reshape, tanh, zeros
+from d2lrnn.tensorflow.tensors import normal, reshape, zeros
 
 
-class RNNScratch(Module):
-    """The RNN model implemented from scratch."""
+class RNNScratch(RNNScratchBase, Module):
+    """The RNN model implemented from scratch (the loop: ``d2lrnn/core/rnn.py``)."""
+
+    ops = tensors
 
     def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01) -> None:
         core_params.check_rnn_args(num_inputs, num_hiddens, sigma)
@@ -24,20 +27,10 @@ class RNNScratch(Module):
         self.W_hh = tf.Variable(normal((num_hiddens, num_hiddens)) * sigma, name="W_hh")
         self.b_h = tf.Variable(zeros(num_hiddens), name="b_h")
 
-    def forward(self, inputs: tf.Tensor, state: Any = None) -> tuple[list[tf.Tensor], Any]:
-        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens) or a
-        # 1-tuple holding it
+    def begin_state(self, inputs: tf.Tensor, state: Any) -> tf.Tensor:
         if state is None:
-            state = zeros((inputs.shape[1], self.num_hiddens))
-        else:
-            if isinstance(state, (tuple, list)):
-                state, = state
-            state = reshape(state, (-1, self.num_hiddens))
-        outputs = []
-        for X in inputs:  # X: (batch_size, num_inputs)
-            state = tanh(matmul(X, self.W_xh) + matmul(state, self.W_hh) + self.b_h)
-            outputs.append(state)
-        return outputs, state
+            return zeros((inputs.shape[1], self.num_hiddens))
+        return reshape(state, (-1, self.num_hiddens))
 
 
 class RNNLMScratch(RNNLMScratchBase, Classifier):

@@ -42,27 +42,11 @@ def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0,
     return tf.constant(values, dtype=dtype)
 
 
+def randn(*shape: Any, dtype: Any = tf.float32) -> tf.Tensor:
+    """Standard normal samples (torch's argument style), from the shared seeded NumPy stream."""
+    return tf.constant(_random.randn(*shape), dtype=dtype)
+
+
 def rand(shape: Any, dtype: Any = tf.float32) -> tf.Tensor:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return tf.constant(_random.weights_rng().random(shape).astype(np.float32), dtype=dtype)
-
-
-def num_gpus() -> int:
-    return len(tf.config.list_physical_devices("GPU"))
-
-
-def cpu() -> Any:
-    return tf.device("/CPU:0")
-
-
-def gpu(i: int = 0) -> Any:
-    return tf.device(f"/GPU:{i}")
-
-
-def try_gpu(i: int = 0) -> Any:
-    """A device scope: ``with d2l.try_gpu(): ...`` (GPU i if it exists, else the CPU)."""
-    return gpu(i) if num_gpus() >= i + 1 else cpu()
-
-
-def try_all_gpus() -> list[Any]:
-    return [gpu(i) for i in range(num_gpus())]

@@ -75,19 +75,19 @@ class Trainer(core_trainer.Trainer):
         return loss
 
     def _train_graph(self, *batch: tf.Tensor) -> Any:
-        with self.capturing_plots() as plotted:
+        with self.capturing("train") as recorded:
             with tf.GradientTape() as tape, unrolled_iteration():
                 loss = tf.autograph.experimental.do_not_convert(self.model.training_step)(batch)
             grads = tape.gradient(loss, self._variables)
             if self.gradient_clip_val > 0:
                 grads = self.clip_gradients(self.gradient_clip_val, grads)
             self.optim.apply_gradients(zip(grads, self._variables, strict=True))
-        return loss, self.pack_plots(plotted)
+        return loss, self.captured_values(recorded)
 
     def _val_graph(self, *batch: tf.Tensor) -> Any:
-        with self.capturing_plots() as plotted, unrolled_iteration():
+        with self.capturing("val") as recorded, unrolled_iteration():
             tf.autograph.experimental.do_not_convert(self.model.validation_step)(batch)
-        return self.pack_plots(plotted)
+        return self.captured_values(recorded)
 
     def _fallback(self, err: Exception) -> None:
         self._eager = True
@@ -103,15 +103,18 @@ class Trainer(core_trainer.Trainer):
                     tf.errors.OperatorNotAllowedInGraphError) as err:
                 if self.train_batch_idx > 0:
                     raise  # it traced before: a real error, not an untraceable model
+                # Did tracing fail, or is the model itself wrong? Run the step eagerly: a bug in
+                # the model raises here with its own traceback, and no fallback is announced.
+                loss = self._eager_step(batch)
                 self._fallback(err)
-            else:
-                self.replay_plots(values)
                 return loss
+            self.replay("train", values)
+            return loss
         return self._eager_step(batch)
 
     def validate_batch(self, batch: Any) -> None:
         if not self._eager:
-            self.replay_plots(self._compiled_val(*batch))
+            self.replay("val", self._compiled_val(*batch))
         else:
             self.model.validation_step(batch)
 

@@ -1,6 +1,7 @@
 """``from d2lrnn import torch as d2l``: the section on PyTorch."""
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
+from d2lrnn.core import names as _names
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
@@ -48,4 +49,4 @@ BACKEND = "torch"
 seed = _backend_seed(lambda n: __import__("torch").manual_seed(n), "torch's own generator")
 
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = _names.current_exports("torch")  # the declared surface (d2lrnn/core/names.py)

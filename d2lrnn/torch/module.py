@@ -30,7 +30,9 @@ class Module(nn.Module, core_module.Module):
         raise NotImplementedError
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        assert hasattr(self, "net"), "Neural network is defined"
+        if not hasattr(self, "net"):
+            raise NotImplementedError(f"{type(self).__name__} has no self.net: define it in "
+                                      "__init__ (or override forward)")
         return self.net(X)
 
     def configure_optimizers(self) -> torch.optim.Optimizer:

@@ -10,13 +10,16 @@ from torch.nn import functional as F
 
 from d2lrnn.core import params as core_params
 from d2lrnn.core.lm import RNNLMScratchBase
+from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.torch import tensors
 from d2lrnn.torch.module import Classifier, Module
-from d2lrnn.torch.tensors import matmul, randn, tanh, zeros
+from d2lrnn.torch.tensors import randn, zeros
 
 
-class RNNScratch(Module):
-    """The RNN model implemented from scratch."""
+class RNNScratch(RNNScratchBase, Module):
+    """The RNN model implemented from scratch (the loop: ``d2lrnn/core/rnn.py``)."""
+
+    ops = tensors
 
     def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01) -> None:
         core_params.check_rnn_args(num_inputs, num_hiddens, sigma)
@@ -26,19 +29,10 @@ class RNNScratch(Module):
         self.W_hh = nn.Parameter(randn(num_hiddens, num_hiddens) * sigma)
         self.b_h = nn.Parameter(zeros(num_hiddens))
 
-    def forward(self, inputs: torch.Tensor, state: Any = None
-                ) -> tuple[list[torch.Tensor], torch.Tensor]:
-        # inputs: (num_steps, batch_size, num_inputs); state: (batch_size, num_hiddens) or a
-        # 1-tuple holding it
+    def begin_state(self, inputs: torch.Tensor, state: Any) -> torch.Tensor:
         if state is None:
-            state = zeros((inputs.shape[1], self.num_hiddens), device=inputs.device)
-        elif isinstance(state, (tuple, list)):
-            state, = state
-        outputs = []
-        for X in inputs:  # X: (batch_size, num_inputs)
-            state = tanh(matmul(X, self.W_xh) + matmul(state, self.W_hh) + self.b_h)
-            outputs.append(state)
-        return outputs, state
+            return zeros((inputs.shape[1], self.num_hiddens), device=inputs.device)
+        return state
 
 
 class RNNLMScratch(RNNLMScratchBase, Classifier):
