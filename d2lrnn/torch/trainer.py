@@ -12,6 +12,7 @@ from d2lrnn.torch.device import gpu
 from d2lrnn.torch.device import num_gpus as available_gpus
 from d2lrnn.torch.layer_map import LAYER_MAP
 from d2lrnn.torch.module import get_params, set_params
+from d2lrnn.torch.threads import fitting_threads
 
 
 class Trainer(core_trainer.Trainer):
@@ -21,6 +22,10 @@ class Trainer(core_trainer.Trainer):
 
     def find_gpus(self, num_gpus: int) -> list[torch.device]:
         return [gpu(i) for i in range(min(num_gpus, available_gpus()))]
+
+    def fit(self, model: Any, data: Any) -> None:
+        with fitting_threads():  # one thread on small machines (d2lrnn/torch/threads.py)
+            super().fit(model, data)
 
     def prepare_batch(self, batch: Any) -> Any:
         if self.gpus:

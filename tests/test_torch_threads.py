@@ -1,0 +1,67 @@
+"""The torch Trainer's thread count while it fits (d2lrnn/torch/threads.py): one thread on
+machines of at most 2 CPUs, ``D2LRNN_TORCH_THREADS`` to choose, torch's count back afterwards."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from d2lrnn import config
+from d2lrnn import torch as d2l
+
+
+def fit_and_watch(epochs: int = 2) -> list[int]:
+    """Threads torch used at the end of each epoch of a small fit."""
+    d2l.seed(0)
+    data = d2l.TimeMachine(batch_size=64, num_steps=8, num_train=256, num_val=128)
+    rnn = d2l.RNNScratch(num_inputs=len(data.vocab), num_hiddens=8)
+    model = d2l.RNNLMScratch(rnn, vocab_size=len(data.vocab), lr=1)
+    trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=1)
+    seen: list[int] = []
+    trainer.epoch_callbacks.append(lambda t: seen.append(torch.get_num_threads()))
+    trainer.fit(model, data)
+    return seen
+
+
+@pytest.fixture
+def two_threads():
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("cpus, expected", [(1, 1), (2, 1), (4, None), (16, None)])
+def test_default_is_one_thread_on_small_machines(monkeypatch, cpus, expected):
+    monkeypatch.delenv("D2LRNN_TORCH_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)))
+    assert config.torch_threads() == expected
+
+
+def test_fit_uses_the_setting_and_restores_torchs_count(monkeypatch, two_threads):
+    monkeypatch.setenv("D2LRNN_TORCH_THREADS", "1")
+    assert fit_and_watch() == [1, 1]
+    assert torch.get_num_threads() == 2
+    monkeypatch.setenv("D2LRNN_TORCH_THREADS", "0")  # torch's own count
+    assert fit_and_watch() == [2, 2]
+
+
+def test_count_restored_after_an_error(monkeypatch, two_threads):
+    monkeypatch.setenv("D2LRNN_TORCH_THREADS", "1")
+
+    def fail(self, batch):
+        assert torch.get_num_threads() == 1
+        raise RuntimeError("boom")
+    monkeypatch.setattr(d2l.Trainer, "fit_batch", fail)
+    with pytest.raises(RuntimeError, match="boom"):
+        fit_and_watch()
+    assert torch.get_num_threads() == 2
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_bad_setting_names_itself(monkeypatch, value):
+    monkeypatch.setenv("D2LRNN_TORCH_THREADS", value)
+    with pytest.raises(ValueError, match="D2LRNN_TORCH_THREADS must be 0"):
+        fit_and_watch()
