@@ -51,7 +51,7 @@ CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rn
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
-    "torch": ("to",),
+    "torch": ("SGD", "to"),
     "mxnet": ("SGD",),
     "tensorflow": ("SimpleRNN",),  # Keras 3's SimpleRNN with the book's time_major argument
     "jax": ("TrainState", "get_key", "normal_init"),

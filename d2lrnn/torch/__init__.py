@@ -13,7 +13,15 @@ from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.torch.concise import RNN, RNNLM
 from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
-from d2lrnn.torch.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
+from d2lrnn.torch.module import (
+    SGD,
+    Classifier,
+    DataModule,
+    Module,
+    TimeMachine,
+    get_params,
+    set_params,
+)
 from d2lrnn.torch.regression import LinearRegression
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.torch.tensors import (

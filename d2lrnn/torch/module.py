@@ -16,6 +16,30 @@ from d2lrnn.core import params as core_params
 from d2lrnn.torch.layer_map import LAYER_MAP
 
 
+class SGD:
+    """Minibatch SGD, ``param <- param - lr * grad``, with torch.optim.SGD's interface and its
+    very kernel (``add_(grad, alpha=-lr)``: the same numbers), but without its first-use cost:
+    constructing a ``torch.optim`` optimizer imports ``torch._dynamo`` (1-4 s per process here,
+    more than the sequence section's whole training)."""
+
+    def __init__(self, params: Any, lr: float) -> None:
+        self.params = [p for p in params]
+        self.lr = float(lr)
+
+    @torch.no_grad()
+    def step(self) -> None:
+        for param in self.params:
+            if param.grad is not None:
+                param.add_(param.grad, alpha=-self.lr)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for param in self.params:
+            if set_to_none:
+                param.grad = None
+            elif param.grad is not None:
+                param.grad.zero_()
+
+
 class Module(nn.Module, core_module.Module):
     """The base class of models: an ``nn.Module`` with the book's plotting protocol."""
 
@@ -40,8 +64,8 @@ class Module(nn.Module, core_module.Module):
                                       "__init__ (or override forward)")
         return self.net(X)
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.SGD(self.parameters(), self.lr)
+    def configure_optimizers(self) -> SGD:
+        return SGD(self.parameters(), self.lr)
 
 
 class Classifier(core_module.ClassifierSteps, Module):

@@ -1,6 +1,6 @@
 """The book's concise ``LinearRegression`` on PyTorch: ``nn.LazyLinear(1)`` (weights from
 N(0, 0.01), bias 0, set when the layer learns its input size), ``nn.MSELoss`` and
-``torch.optim.SGD``."""
+SGD (``torch.optim.SGD``'s update)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from d2lrnn.core.checks import positive_number
-from d2lrnn.torch.module import Module
+from d2lrnn.torch.module import SGD, Module
 
 
 class _NormalLazyLinear(nn.LazyLinear):
@@ -37,8 +37,8 @@ class LinearRegression(Module):
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return nn.functional.mse_loss(y_hat, y)
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.SGD(self.parameters(), self.lr)
+    def configure_optimizers(self) -> SGD:
+        return SGD(self.parameters(), self.lr)  # torch.optim.SGD's numbers (module.py)
 
     def get_w_b(self) -> tuple[torch.Tensor, torch.Tensor]:
         return (self.net.weight.data, self.net.bias.data)
