@@ -18,7 +18,7 @@ import pytest
 from d2lrnn.core import reference as ref
 
 V, H, B, T, LR = 28, 16, 4, 7, 1.0
-NAMES = ref.PARAM_NAMES
+NAMES = tuple(ref.shapes(1, 1))  # W_xh, W_hh, b_h, W_hq, b_q
 
 
 def book_model(fw: str, d2l, weights: dict[str, np.ndarray]):
