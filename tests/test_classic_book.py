@@ -142,7 +142,9 @@ def test_book_section(section, tab, tmp_path):
 def test_transcriptions_are_current(tmp_path):
     """The committed files are what transcribe.py writes from the book's sources (the
     specification, outside the repository: checked where it is present)."""
-    ref = Path(os.environ.get("D2LRNN_CLASSIC_REFERENCE", "/work/shared/reference/classic"))
+    # beside the repository, as CI and developers have it: <repo>/../shared/reference/classic
+    default = Path(__file__).resolve().parents[2] / "shared" / "reference" / "classic"
+    ref = Path(os.environ.get("D2LRNN_CLASSIC_REFERENCE", default))
     if not (ref / "rnn-scratch.md").exists():
         pytest.skip(f"the book's sources are not at {ref} (set D2LRNN_CLASSIC_REFERENCE)")
     sys.path.insert(0, str(BOOK))

@@ -14,10 +14,10 @@ epoch, so a training step never waits for the host.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable
 from typing import Any
 
+from d2lrnn import config
 from d2lrnn.classic.utils import Animator, Timer
 from d2lrnn.core.checks import nonnegative_int, positive_int, positive_number
 
@@ -61,14 +61,7 @@ last_animator: Animator | None = None
 
 def epochs_to_run(num_epochs: int) -> int:
     """``num_epochs``, or fewer when D2LRNN_MAX_EPOCHS is set (CI and the notebook tests)."""
-    num_epochs = positive_int("num_epochs", num_epochs)
-    cap = os.environ.get("D2LRNN_MAX_EPOCHS")
-    if not cap:
-        return num_epochs
-    try:
-        return min(num_epochs, positive_int("D2LRNN_MAX_EPOCHS", int(cap)))
-    except ValueError:
-        raise ValueError(f"D2LRNN_MAX_EPOCHS must be a positive integer; got {cap!r}") from None
+    return config.max_epochs(positive_int("num_epochs", num_epochs))
 
 
 def check_vocab(net: Any, vocab: Any) -> None:

@@ -23,7 +23,7 @@ SECTIONS = ("sequence", "text-preprocessing", "language-models-and-dataset", "rn
             "rnn-scratch", "rnn-concise")
 TABS = ("mxnet", "pytorch", "tensorflow")
 HERE = Path(__file__).parent
-DEFAULT_REF = Path("/work/shared/reference/classic")
+DEFAULT_REF = HERE.parents[2].parent / "shared" / "reference" / "classic"  # beside the repo
 
 #: (section, tab) -> [(old line, new line)]: APIs removed by Keras 3 / NumPy 2.
 FIXES = {
