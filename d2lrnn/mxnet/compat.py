@@ -110,10 +110,12 @@ def check_version() -> str:
     try:
         version = importlib.metadata.version("mxnet")
     except importlib.metadata.PackageNotFoundError:
+        keep_numpy2 = ("" if sys.version_info >= (3, 13) else
+                       f"; or, keeping numpy 2: {INSTALL} (--no-deps: its metadata pins "
+                       "numpy<2; d2lrnn supplies what numpy 2 removed)")
         raise ImportError(f"d2lrnn.mxnet needs MXNet 1.9.1, which is not installed. Install "
-                          f"it with: {install_hint('mxnet')}; or, keeping numpy 2: {INSTALL} "
-                          "(--no-deps: its metadata pins numpy<2; d2lrnn supplies what numpy 2 "
-                          "removed)", name="mxnet") from None
+                          f"it with: {install_hint('mxnet')}{keep_numpy2}",
+                          name="mxnet") from None
     if not (version == REQUIRED or version.startswith(REQUIRED + ".")):
         raise ImportError(f"d2lrnn.mxnet needs MXNet 1.9.x, found mxnet {version} (a resolver "
                           f"picks 1.0.0 from 2017 when it cannot satisfy numpy<2). Replace it "
