@@ -16,6 +16,9 @@ find_python() {  # a python$1 that runs (a pyenv shim for a version not selected
     if [ -n "$c" ] && "$c" -c "import sys" >/dev/null 2>&1; then echo "$c"; return; fi
   done
 }
+quiet_pip() {  # pip, without the notices some machines' pip configuration prints per package
+  "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
 status=0
 for ver in "${versions[@]}"; do
   py="$(find_python "$ver")"
@@ -23,18 +26,18 @@ for ver in "${versions[@]}"; do
   venv="$root/.venv-$ver"; lock="$root/requirements/lock-py$ver.txt"
   if [ ! -x "$venv/bin/python" ] || [ "${D2LRNN_RELOCK:-0}" = 1 ]; then
     rm -rf "$venv"; "$py" -m venv "$venv"
-    "$venv/bin/python" -m pip install -q -r requirements/lock-pip.txt
+    quiet_pip "$venv/bin/python" -m pip install -q -r requirements/lock-pip.txt
     if [ -f "$lock" ] && [ "${D2LRNN_RELOCK:-0}" != 1 ]; then
-      "$venv/bin/python" -m pip install -q -r "$lock"
+      quiet_pip "$venv/bin/python" -m pip install -q -r "$lock"
     else
-      "$venv/bin/python" -m pip install -q "jax>=0.4.30" "jaxlib>=0.4.30" "flax>=0.10" \
+      quiet_pip "$venv/bin/python" -m pip install -q "jax>=0.4.30" "jaxlib>=0.4.30" "flax>=0.10" \
         "optax>=0.2" "tensorflow-cpu>=2.16" "keras>=3" requests setuptools numpy matplotlib \
         tqdm pytest ruff psutil nbclient nbformat ipykernel
       { echo "# ./dev test-pythons on Python $ver (resolved $(date -u +%F)); mxnet==1.9.1 --no-deps"
         "$venv/bin/python" -m pip freeze --exclude-editable; } > "$lock"
     fi
-    "$venv/bin/python" -m pip install -q --no-deps -r requirements/lock-nodeps.txt
-    "$venv/bin/python" -m pip install -q --no-deps --no-build-isolation -e . 2>/dev/null
+    quiet_pip "$venv/bin/python" -m pip install -q --no-deps -r requirements/lock-nodeps.txt
+    quiet_pip "$venv/bin/python" -m pip install -q --no-deps --no-build-isolation -e . 2>/dev/null
   fi
   backends="jax,tensorflow,mxnet"; select=(-k "not torch")
   if "$venv/bin/python" -c "import torch" 2>/dev/null; then backends="torch,$backends"; select=(); fi

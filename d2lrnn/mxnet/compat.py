@@ -111,10 +111,12 @@ def check_version() -> str:
     try:
         version = importlib.metadata.version("mxnet")
     except importlib.metadata.PackageNotFoundError:
+        keep_numpy2 = ("" if sys.version_info >= (3, 13) else
+                       f"; or, keeping numpy 2: {INSTALL} (--no-deps: its metadata pins "
+                       "numpy<2; d2lrnn supplies what numpy 2 removed)")
         raise FrameworkUnavailableError(
             f"d2lrnn.mxnet needs MXNet 1.9.1, which is not installed. Install it with: "
-            f"{install_hint('mxnet')}; or, keeping numpy 2: {INSTALL} (--no-deps: its metadata "
-            "pins numpy<2; d2lrnn supplies what numpy 2 removed)", name="mxnet") from None
+            f"{install_hint('mxnet')}{keep_numpy2}", name="mxnet") from None
     if not (version == REQUIRED or version.startswith(REQUIRED + ".")):
         raise FrameworkUnavailableError(
             f"d2lrnn.mxnet needs MXNet 1.9.x, found mxnet {version} (a resolver picks 1.0.0 "
