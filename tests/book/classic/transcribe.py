@@ -8,7 +8,7 @@ Each file holds the tab's cells in order. What changes, and nothing else:
 - ``%matplotlib inline`` (IPython syntax) is dropped;
 - a cell ending in an expression shows its value as Jupyter does: ``_show(expr)`` prints repr;
 - the few cells that call APIs the framework or NumPy removed get the one-line change a
-  reader makes (``FIXES`` below, listed in docs/README-classic.md).
+  reader makes (``FIXES`` below, listed in README.md).
 JAX has no tab in the book: its files (``*_jax.py``) are written by hand, not generated.
 """
 
