@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from d2lrnn.core.board import _in_notebook
+from d2lrnn.core.atomic import atomic_write
+from d2lrnn.core.board import _in_notebook, show_png
 from d2lrnn.core.plot import set_axes
 
 
@@ -154,12 +155,8 @@ class Animator:
 
     def save(self, path: str | os.PathLike) -> str:
         """Write the plot to ``path`` as PNG (atomically); works headless."""
-        path = os.fspath(path)
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "wb") as f:
-            f.write(self.png())
-        os.replace(tmp, path)
-        return path
+        png = self.png()
+        return atomic_write(path, lambda f: f.write(png))
 
     def show(self) -> None:
         """Render into the notebook cell (updating one output), if there is one."""
@@ -167,13 +164,7 @@ class Animator:
         self._pending = False
         if not _in_notebook():
             return
-        from IPython.display import Image, display
-
-        image = Image(data=self.png(), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
+        self._handle = show_png(self.png(), self._handle)
 
     def flush(self) -> None:
         """Show points not yet drawn (train_ch8 calls it when training ends)."""

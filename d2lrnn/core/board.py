@@ -25,6 +25,18 @@ from typing import Any
 from d2lrnn.core.atomic import atomic_write
 
 
+def show_png(png: bytes, handle: Any) -> Any:
+    """Show PNG bytes in the notebook cell: a new output the first time (``handle`` None),
+    then updates of that same output. Returns the handle to pass next time."""
+    from IPython.display import Image, display
+
+    image = Image(data=png, format="png")
+    if handle is None:
+        return display(image, display_id=True)
+    handle.update(image)
+    return handle
+
+
 def _in_notebook() -> bool:
     shell = sys.modules.get("IPython")
     if shell is None:
@@ -129,13 +141,7 @@ class ProgressBoard:
         if not (self.display and _in_notebook()) or not any(self.history()[k][0]
                                                                for k in self._points):
             return  # nothing to look at yet: no empty figure
-        from IPython.display import Image, display
-
-        image = Image(data=self.png(), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
+        self._handle = show_png(self.png(), self._handle)
 
     def flush(self) -> None:
         """Final render when training ends (only in a notebook)."""
