@@ -1,12 +1,19 @@
-"""The book's section "RNN Implementation from Scratch", run on the book's own library (d2l 1.0.3)
-and on d2lrnn, side by side: same Python, same frameworks, same machine state.
+"""The book's section "RNN Implementation from Scratch" (or, with ``--section rnn-concise``,
+"Concise Implementation of RNNs"), run on the book's own library (d2l 1.0.3) and on d2lrnn,
+side by side: same Python, same frameworks, same machine state.
 
-    python benchmarks/side_by_side.py [--backends torch mxnet tensorflow jax] [--epochs 100]
+    python benchmarks/side_by_side.py [--section rnn-scratch|rnn-concise]
+                                      [--backends torch mxnet tensorflow jax] [--epochs 100]
                                       [--rounds 3] [--gpu] [--json out.json]
 
-Both run the reader's cells of ``tests/book/<tab>_tab.py`` verbatim; the only differences are the
-import line (``from d2l import <fw> as d2l`` vs ``from d2lrnn import <fw> as d2l``) and, with
-``--epochs N``, ``max_epochs=100`` written as ``max_epochs=N`` in both. Each run is a fresh
+Both run the reader's cells of ``tests/book/<tab>_tab.py`` (rnn-concise:
+``tests/book/rnn_concise_<tab>.py``) verbatim; the only differences are the import line
+(``from d2l import <fw> as d2l`` vs ``from d2lrnn import <fw> as d2l``) and, with
+``--epochs N``, ``max_epochs=100`` written as ``max_epochs=N`` in both. The rnn-concise
+TensorFlow cell that Keras 3 broke (``SimpleRNN(..., time_major=True)``, which our transcription
+writes ``d2l.SimpleRNN(``) is the book's ``tf.keras.layers.SimpleRNN(`` again on the book's
+library, which runs Keras 2. The book's rnn-concise JAX tab only defines classes (its ``RNN``
+raises ``NotImplementedError``), so that section has no JAX row. Each run is a fresh
 subprocess; each round runs the book's library and d2lrnn one after the other (the order
 alternates from round to round), so a busy phase of the machine falls on both. The table gives
 the median of the per-round ratios (book's time / d2lrnn's time) and their spread.
@@ -46,6 +53,15 @@ from typing import Any
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABS = {"torch": "pytorch_tab.py", "mxnet": "mxnet_tab.py", "tensorflow": "tensorflow_tab.py",
         "jax": "jax_tab.py"}
+# section -> {backend: the transcription of its tab under tests/book/}
+SECTIONS = {
+    "rnn-scratch": TABS,
+    "rnn-concise": {"torch": "rnn_concise_pytorch.py", "mxnet": "rnn_concise_mxnet.py",
+                    "tensorflow": "rnn_concise_tensorflow.py"},
+}
+# (our transcription's line, the book's line): cells a framework broke, as the book wrote them
+BOOK_LINES = [("d2l.SimpleRNN(  # the book: tf.keras.layers.SimpleRNN(",
+               "tf.keras.layers.SimpleRNN(")]
 BOOK = "d2l==1.0.3"
 TF_KERAS = "tf-keras~=2.21.0"  # Keras 2 for the book's tf.keras code, matching TensorFlow 2.21
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "d2lrnn", "bench")
@@ -181,15 +197,18 @@ def import_book(backend: str) -> tuple[types.ModuleType, list[str]]:
 
 
 # -- one run, in a fresh process ---------------------------------------------------------------
-def tab_source(backend: str, lib: str, epochs: int) -> str:
-    with open(os.path.join(ROOT, "tests", "book", TABS[backend]), encoding="utf-8") as f:
+def tab_source(backend: str, lib: str, epochs: int, section: str = "rnn-scratch") -> str:
+    name = SECTIONS[section][backend]
+    with open(os.path.join(ROOT, "tests", "book", name), encoding="utf-8") as f:
         source = f.read()
     ours = f"from d2lrnn import {backend} as d2l"
     if source.count(ours) != 1 or source.count("max_epochs=100") != 1:
-        raise RuntimeError(f"tests/book/{TABS[backend]}: expected one '{ours}' and one "
+        raise RuntimeError(f"tests/book/{name}: expected one '{ours}' and one "
                            f"'max_epochs=100'")
     if lib == "book":
         source = source.replace(ours, f"from d2l import {backend} as d2l")
+        for changed, original in BOOK_LINES:
+            source = source.replace(changed, original)
     return source.replace("max_epochs=100", f"max_epochs={epochs}")
 
 
@@ -199,7 +218,7 @@ def last_point(board: Any, label: str) -> float:
     return float(board.data[label][-1].y)  # the book's board: averaged Points
 
 
-def child(lib: str, backend: str, epochs: int) -> dict[str, Any]:
+def child(lib: str, backend: str, epochs: int, section: str) -> dict[str, Any]:
     """Run the tab once on ``lib`` ('book' or 'd2lrnn'); return its timings and results."""
     start = time.perf_counter()
     patches = []
@@ -230,7 +249,8 @@ def child(lib: str, backend: str, epochs: int) -> dict[str, Any]:
             times["epochs"].append(time.perf_counter() - t)
     trainer_cls.fit, trainer_cls.fit_epoch = timed_fit, timed_epoch
 
-    code = compile(tab_source(backend, lib, epochs), TABS[backend], "exec")
+    code = compile(tab_source(backend, lib, epochs, section), SECTIONS[section][backend],
+                   "exec")
     ns: dict[str, Any] = {"__name__": "__main__"}
     out = io.StringIO()
     start = time.perf_counter()
@@ -250,7 +270,7 @@ def child(lib: str, backend: str, epochs: int) -> dict[str, Any]:
             "printed": out.getvalue().strip().splitlines()[-1]}
 
 
-def run_once(lib: str, backend: str, epochs: int, gpu: bool) -> dict[str, Any]:
+def run_once(lib: str, backend: str, epochs: int, gpu: bool, section: str) -> dict[str, Any]:
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": "", "PYTHONHASHSEED": "0"}
     env.pop("D2LRNN_MAX_EPOCHS", None)
     if not gpu:  # the CPU table: hide any GPU from every framework
@@ -264,7 +284,8 @@ def run_once(lib: str, backend: str, epochs: int, gpu: bool) -> dict[str, Any]:
         cwd = os.path.join(tmp, "run")
         os.makedirs(cwd)
         proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", lib,
-                               backend, str(epochs)], capture_output=True, text=True,
+                               backend, str(epochs), section], capture_output=True,
+                              text=True,
                               cwd=cwd, env=env)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
@@ -308,9 +329,9 @@ def summarize(backend: str, runs: list[tuple[dict, dict]]) -> dict[str, Any]:
             "printed": (runs[-1][0]["printed"], runs[-1][1]["printed"])}
 
 
-def print_table(rows: list[dict[str, Any]], epochs: int, device: str) -> None:
-    print(f"\n{device}, {epochs} epochs; ratio = book's library time / d2lrnn time, median of "
-          f"the per-round ratios (min-max)")
+def print_table(rows: list[dict[str, Any]], epochs: int, device: str, section: str) -> None:
+    print(f"\n{section}, {device}, {epochs} epochs; ratio = book's library time / d2lrnn "
+          f"time, median of the per-round ratios (min-max)")
     print("| backend | rounds | fit speed-up | spread | cells speed-up | steady speed-up | "
           "book fit s | d2lrnn fit s | book 1st epoch s | d2lrnn 1st epoch s | "
           "book steady s/epoch | d2lrnn steady s/epoch | book val ppl | d2lrnn val ppl | "
@@ -332,12 +353,15 @@ def print_table(rows: list[dict[str, Any]], epochs: int, device: str) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        result = child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        result = child(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
         print(json.dumps(result))
         return
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--backends", nargs="+", default=list(TABS), choices=list(TABS))
+    p.add_argument("--section", choices=list(SECTIONS), default="rnn-scratch",
+                   help="the book's section to run (rnn-scratch)")
+    p.add_argument("--backends", nargs="+", choices=list(TABS),
+                   help="frameworks (default: every tab of the section the book can run)")
     p.add_argument("--epochs", type=int, default=100, help="epochs of the book's run (100)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds (3)")
     p.add_argument("--gpu", action="store_true", help="run on the GPU (num_gpus=1 as in the "
@@ -349,6 +373,12 @@ def main() -> None:
                 f"{args.epochs}")
     if args.rounds < 1:
         p.error(f"--rounds must be a positive integer; got {args.rounds}")
+    tabs = SECTIONS[args.section]
+    if args.backends is None:
+        args.backends = list(tabs)
+    if missing := [b for b in args.backends if b not in tabs]:
+        p.error(f"--backends: the book's {args.section} section has no runnable tab for "
+                f"{', '.join(missing)} (it runs: {', '.join(tabs)})")
     if args.gpu and (line := gpu_line()):
         print(line)
         return
@@ -362,7 +392,8 @@ def main() -> None:
         runs = []
         for rnd in range(args.rounds):
             order = ("book", "d2lrnn") if rnd % 2 == 0 else ("d2lrnn", "book")
-            got = {lib: run_once(lib, backend, args.epochs, args.gpu) for lib in order}
+            got = {lib: run_once(lib, backend, args.epochs, args.gpu, args.section)
+                   for lib in order}
             runs.append((got["book"], got["d2lrnn"]))
             raw.extend(got.values())
             book, ours = got["book"], got["d2lrnn"]
@@ -374,13 +405,14 @@ def main() -> None:
     print("\npatches applied to the book's library:")
     for name in dict.fromkeys(n for r in rows for n in r["patches"]):
         print(f"- {name} ({PATCHES[name][0]}): {PATCHES[name][1]}")
-    print_table(rows, args.epochs, "GPU" if args.gpu else "CPU")
+    print_table(rows, args.epochs, "GPU" if args.gpu else "CPU", args.section)
     print("\nlast line each printed (book / d2lrnn):")
     for r in rows:
         print(f"- {r['backend']}: {r['printed'][0]} / {r['printed'][1]}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"epochs": args.epochs, "rows": rows, "runs": raw}, f, indent=1)
+            json.dump({"section": args.section, "epochs": args.epochs, "rows": rows,
+                       "runs": raw}, f, indent=1)
 
 
 if __name__ == "__main__":
