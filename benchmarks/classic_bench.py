@@ -2,6 +2,7 @@
 
     pip install --no-deps --target /tmp/d2l0176 d2l==0.17.6     # never into the project env
     python benchmarks/classic_bench.py --lib /tmp/d2l0176 [--epochs 3] [--rounds 3]
+    python benchmarks/classic_bench.py --frameworks [torch mxnet tensorflow jax] [--epochs 3]
 
 Runs the book's from-scratch model (the rnn-scratch cells' get_params / init_rnn_state / rnn,
 512 hidden units, batch 32, 35 steps, sequential partitioning, max_tokens=10000) and the
@@ -10,6 +11,13 @@ concise model (nn.RNN with 256 hidden units) with each library's ``RNNModelScrat
 within this one process, and prints tokens/s the way ``train_ch8`` prints them, the median
 per-round ratio, the achieved GFLOP/s of the step's arithmetic and what a plain GEMM of the
 recurrent shape (32x512 @ 512x512) reaches on this machine.
+
+``--frameworks``: d2lrnn.classic's own ``train_ch8`` on each framework for the book's
+from-scratch model, each framework's tab as the transcriptions under ``tests/book/classic/``
+write it (their cells up to ``RNNModelScratch``: data, ``get_params``, ``init_rnn_state``,
+``rnn``; JAX: the project's JAX version), each run in a fresh process, frameworks in rotating
+order per round; prints tokens/s of the last epoch the way ``train_ch8`` prints them and the
+ratio to PyTorch's (the goal: TensorFlow and JAX within 1.5x of PyTorch's time).
 
 The library needs these patches to import and run on today's stack (printed at start): stub
 modules for ``torchvision`` and ``pandas`` (not installed; the chapter never uses them), and its
@@ -132,13 +140,89 @@ def gemm_gflops(torch) -> float:
     return 2 * 32 * 512 * 512 * n / (time.perf_counter() - start) / 1e9
 
 
+TABS = {"torch": "pytorch", "mxnet": "mxnet", "tensorflow": "tensorflow", "jax": "jax"}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def framework_child(framework: str, epochs: int) -> None:
+    """One framework's train_ch8 on the book's from-scratch model; prints a JSON line."""
+    import json
+    sys.path.insert(0, ROOT)
+    path = os.path.join(ROOT, "tests", "book", "classic", f"rnn_scratch_{TABS[framework]}.py")
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    cut = source.index("class RNNModelScratch")  # the cells before the model class
+    ns: dict = {"__name__": "__bench__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source[:source.rindex("# %% cell", 0, cut)], path, "exec"), ns)
+    d2l, vocab = ns["d2l"], ns["vocab"]
+    if framework == "tensorflow":  # the TF tab's signatures: no device, a strategy
+        import tensorflow as tf
+        strategy = tf.distribute.OneDeviceStrategy(d2l.try_gpu()._device_name)
+        with strategy.scope():
+            net = d2l.RNNModelScratch(len(vocab), 512, ns["init_rnn_state"], ns["rnn"],
+                                      ns["get_params"])
+        where = strategy
+    else:
+        where = d2l.try_gpu()
+        net = d2l.RNNModelScratch(len(vocab), 512, where, ns["get_params"],
+                                  ns["init_rnn_state"], ns["rnn"])
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        d2l.train_ch8(net, ns["train_iter"], vocab, 1, epochs, where)
+    seconds = time.perf_counter() - start
+    ppl, speed = re.search(r"perplexity ([\d.]+), ([\d.]+) tokens/sec", out.getvalue()).groups()
+    print(json.dumps({"seconds": seconds, "speed": float(speed), "ppl": float(ppl)}))
+
+
+def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
+    import json
+    import subprocess
+    env = {**os.environ, "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "",
+           "JAX_PLATFORMS": "cpu", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env.pop("D2LRNN_MAX_EPOCHS", None)
+    speeds: dict[str, list[float]] = {f: [] for f in frameworks}
+    ppls: dict[str, list[float]] = {f: [] for f in frameworks}
+    print(f"d2lrnn.classic train_ch8, the book's from-scratch model (512 hidden, batch 32, "
+          f"35 steps, sequential), {epochs} epochs per run, tokens/s of the last epoch")
+    for r in range(rounds):
+        order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
+        for fw in order:
+            proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", fw,
+                                   str(epochs)], capture_output=True, text=True, env=env)
+            if proc.returncode:
+                raise RuntimeError(f"{fw}: {proc.stderr.strip()[-800:]}")
+            got = json.loads(proc.stdout.strip().splitlines()[-1])
+            speeds[fw].append(got["speed"])
+            ppls[fw].append(got["ppl"])
+            print(f"  round {r + 1} {fw:10s}: perplexity {got['ppl']:.1f}, "
+                  f"{got['speed']:.1f} tokens/sec ({got['seconds']:.1f} s with set-up)",
+                  flush=True)
+    base = statistics.median(speeds["torch"]) if "torch" in speeds else None
+    print("| framework | tokens/s (median) | s/epoch (8,960 tokens) | GFLOP/s | time vs torch |")
+    print("|---|---|---|---|---|")
+    for fw in frameworks:
+        med = statistics.median(speeds[fw])
+        vs = f"{base / med:.2f}x" if base else "-"
+        print(f"| {fw} | {med:,.0f} | {8960 / med:.3f} | "
+              f"{med * flops_per_token('scratch') / 1e9:.1f} | {vs} |")
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        return framework_child(sys.argv[2], int(sys.argv[3]))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lib", default="/tmp/d2l0176", help="folder d2l 0.17.6 is in")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--models", nargs="+", default=["scratch", "concise"])
+    parser.add_argument("--frameworks", nargs="*", choices=list(TABS),
+                        help="time d2lrnn.classic's train_ch8 on these frameworks instead "
+                             "(none named: all four)")
     args = parser.parse_args()
+    if args.frameworks is not None:
+        return frameworks_table(args.frameworks or list(TABS), args.epochs, args.rounds)
     import torch
 
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

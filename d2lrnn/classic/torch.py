@@ -70,6 +70,7 @@ from d2lrnn.torch.tensors import (  # noqa: F401
     transpose,
     zeros,
 )
+from d2lrnn.torch.threads import fitting_threads as _fitting_threads
 
 BACKEND = "torch"
 sinh, cosh, sigmoid = torch.sinh, torch.cosh, torch.sigmoid
@@ -237,14 +238,17 @@ def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Vocab, device: Any
 def train_epoch_ch8(net: Any, train_iter: Any, loss: Any, updater: Any, device: Any,
                     use_random_iter: bool) -> tuple[float, float]:
     """Train a net within one epoch (defined in Chapter 8)."""
-    return _train.train_epoch_ch8(_hooks, net, train_iter, loss, updater, device,
-                                  use_random_iter)
+    with _fitting_threads():  # as the Trainer: one thread on small machines (torch/threads.py)
+        return _train.train_epoch_ch8(_hooks, net, train_iter, loss, updater, device,
+                                      use_random_iter)
 
 
 def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: int,
               device: Any, use_random_iter: bool = False) -> None:
     """Train a model (defined in Chapter 8)."""
-    _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
+    with _fitting_threads():  # as the Trainer: one thread on small machines (torch/threads.py)
+        _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device,
+                         use_random_iter)
 
 
 try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU

@@ -46,8 +46,11 @@ class RNNLM(RNNLMScratch):
         self.linear = nn.Dense(self.vocab_size)
 
     def output_layer(self, hiddens: jax.Array) -> jax.Array:
-        # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size)
-        return swapaxes(self.linear(hiddens), 0, 1)
+        # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size). The
+        # book swaps the Dense's output; swapping its input first computes the same numbers
+        # (Dense acts on the last axis) and lets XLA lay the logits out batch-major for the
+        # loss: measured 0.84x -> ~0.97x of the scratch step (benchmarks/concise.py).
+        return self.linear(swapaxes(hiddens, 0, 1))
 
     def forward(self, X: jax.Array, state: Any = None) -> jax.Array:
         embs = self.one_hot(X)
