@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import importlib.machinery
 import io
+import math
 import os
 import re
 import shutil
@@ -209,6 +210,37 @@ def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
               f"{med * flops_per_token('scratch') / 1e9:.1f} | {vs} |")
 
 
+def gemm_floor_s_per_epoch(torch, threads: int, B: int = 32, V: int = 28, H: int = 512,
+                           steps_per_epoch: int = 8 * 35) -> float:
+    """Seconds an epoch's GEMMs alone take with ``threads`` threads: per time step, the
+    reader's ``rnn`` does three (X W_xh, H W_hh, H W_hq) and autograd five for their
+    gradients (dH from W_hq and W_hh; dW_hq, dW_hh, dW_xh). No library that runs the reader's
+    per-step code through autograd can take less; the rest of a step is element-wise work,
+    autograd's accumulation of each weight's 35 per-step gradients and per-op overhead."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        X, Hs, dZ, dY = (torch.randn(B, V), torch.randn(B, H), torch.randn(B, H),
+                         torch.randn(B, V))
+        W_xh, W_hh, W_hq = torch.randn(V, H), torch.randn(H, H), torch.randn(H, V)
+
+        def one_step() -> None:
+            torch.mm(X, W_xh), torch.mm(Hs, W_hh), torch.mm(Hs, W_hq)            # forward
+            torch.mm(dY, W_hq.t()), torch.mm(dZ, W_hh.t())                       # dH
+            torch.mm(Hs.t(), dY), torch.mm(Hs.t(), dZ), torch.mm(X.t(), dZ)      # dW
+        for _ in range(30):
+            one_step()
+        best = math.inf
+        for _ in range(5):  # the best of 5 repeats of 100 steps: the machine's floor
+            start = time.perf_counter()
+            for _ in range(100):
+                one_step()
+            best = min(best, (time.perf_counter() - start) / 100)
+        return best * steps_per_epoch
+    finally:
+        torch.set_num_threads(before)
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         return framework_child(sys.argv[2], int(sys.argv[3]))
@@ -234,6 +266,14 @@ def main() -> None:
           f"{args.epochs} epochs per run, {args.rounds} rounds, alternating order")
     gemm = gemm_gflops(torch)
     print(f"plain GEMM 32x512 @ 512x512: {gemm:.1f} GFLOP/s")
+    from d2lrnn import config
+    ours_threads = config.torch_threads() or torch.get_num_threads()
+    print(f"d2lrnn's train_ch8 fits with {ours_threads} thread(s) (config.torch_threads), the "
+          f"library with torch's {torch.get_num_threads()}")
+    floors = {n: gemm_floor_s_per_epoch(torch, n)
+              for n in sorted({1, torch.get_num_threads(), ours_threads})}
+    print("from-scratch model, the epoch's GEMMs alone (8 per time step, 280 steps): " + ", ".join(
+        f"{sec:.3f} s with {n} thread(s)" for n, sec in floors.items()))
     for model in args.models:
         ratios, speeds = [], {"library": [], "d2lrnn": []}
         run(lib, torch, model, 1), run(ours, torch, model, 1)  # warm-up
@@ -253,6 +293,11 @@ def main() -> None:
             med = statistics.median(values)
             print(f"{model} {name:8s}: median {med:.1f} tokens/sec, "
                   f"{med * flops_per_token(model) / 1e9:.1f} GFLOP/s")
+        if model == "scratch":
+            lib_epoch = 8960 / statistics.median(speeds["library"])
+            print(f"scratch: the library's epoch {lib_epoch:.3f} s; d2lrnn's GEMM floor "
+                  f"{floors[ours_threads]:.3f} s: no library running the reader's rnn can be "
+                  f"more than {lib_epoch / floors[ours_threads]:.2f}x faster here")
         print(f"{model}: d2lrnn / library speed, median per-round ratio "
               f"{statistics.median(ratios):.2f} (rounds: "
               f"{', '.join(f'{x:.2f}' for x in ratios)})")
