@@ -58,7 +58,7 @@ def child(lib: str, backend: str, preload_dynamo: bool) -> None:
                           f"from d2l import {backend} as d2l")
     ns = {"__name__": "__main__"}
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(src, f"sequence_{TABS[backend]}.py", "exec"), ns)
+        exec(sbs.compile_cells(src, f"sequence_{TABS[backend]}.py ({lib})"), ns)
     board = ns["model"].board
     val = board.last("val_loss") if hasattr(board, "last") else board.data["val_loss"][-1].y
     print(json.dumps({"fit": times["fit"], "val_loss": float(val), "patches": patches}))
