@@ -60,3 +60,39 @@ def test_tensorflow_book_cell_needs_its_one_line_change():
     layer = d2l.SimpleRNN(4, return_sequences=True, return_state=True, time_major=True)
     outputs, H = layer(d2l.ones((5, 3, 2)))  # (num_steps, batch_size, features)
     assert tuple(outputs.shape) == (5, 3, 4) and tuple(H.shape) == (3, 4)
+
+
+@pytest.mark.parametrize("return_sequences", [True, False])
+@pytest.mark.parametrize("return_state", [True, False])
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_tensorflow_time_major_simple_rnn_is_keras_batch_major(return_sequences, return_state,
+                                                               go_backwards):
+    """d2l.SimpleRNN(time_major=True) steps its cell along the time axis (or, for what that
+    path does not cover, e.g. go_backwards, runs Keras's loop on transposed inputs): either way
+    the same numbers as Keras's own batch-major layer with the same weights."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from d2lrnn import tensorflow as d2l
+    kw = dict(return_sequences=return_sequences, return_state=return_state,
+              go_backwards=go_backwards)
+    ours, theirs = d2l.SimpleRNN(4, time_major=True, **kw), keras.layers.SimpleRNN(4, **kw)
+    X = tf.constant(np.random.default_rng(0).normal(size=(5, 3, 2)), tf.float32)  # (T, B, F)
+    H0 = tf.constant(np.random.default_rng(1).normal(size=(3, 4)), tf.float32)
+    ours(X), theirs(tf.transpose(X, (1, 0, 2)))  # build both
+    theirs.set_weights([w + 0.1 for w in ours.get_weights()])  # nonzero bias too
+    ours.set_weights(theirs.get_weights())
+    for initial in (None, H0):
+        got = ours(X, initial)
+        want = theirs(tf.transpose(X, (1, 0, 2)), initial_state=initial)
+        got = got if return_state else [got]
+        want = want if return_state else [want]
+        assert len(got) == len(want) == (2 if return_state else 1)
+        Y_got, Y_want = np.asarray(got[0]), np.asarray(want[0])
+        if return_sequences:  # ours time-major, Keras's batch-major
+            Y_want = Y_want.transpose(1, 0, 2)
+        np.testing.assert_allclose(Y_got, Y_want, rtol=1e-5, atol=1e-6)
+        if return_state:
+            np.testing.assert_allclose(np.asarray(got[1]), np.asarray(want[1]), rtol=1e-5,
+                                       atol=1e-6)
