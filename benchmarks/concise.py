@@ -1,5 +1,6 @@
 """Concise vs scratch RNN LM, per framework: the Trainer's real training step (batch 1024,
-32 steps, 32 hidden, clip 1) timed in alternating rounds in one process; the ratio is the
+32 steps, 32 hidden, clip 1), in the context ``fit`` runs it in (``trainer.fitting()``: torch's
+thread count), timed in alternating rounds in one process; the ratio is the
 median of the per-round ratios (this shared machine is noisy; ratios hold better than times).
 
     python benchmarks/concise.py [--backends torch mxnet tensorflow jax] [--rounds 5]
@@ -41,12 +42,13 @@ def main() -> None:
     for backend in args.backends:
         load_backend(backend)
         runs = {c: trainer_for(backend, c) for c in (False, True)}
-        for t, b in runs.values():  # compile / warm up
-            ms_per_step(t, b, 2)
         times = {False: [], True: []}
-        for _ in range(args.rounds):
-            for c in (False, True):
-                times[c].append(ms_per_step(*runs[c], args.steps))
+        with runs[False][0].fitting():  # as fit runs (torch: its thread count)
+            for t, b in runs.values():  # compile / warm up
+                ms_per_step(t, b, 2)
+            for _ in range(args.rounds):
+                for c in (False, True):
+                    times[c].append(ms_per_step(*runs[c], args.steps))
         ratios = [s / c for s, c in zip(times[False], times[True], strict=True)]
         print(f"| {backend} | {statistics.median(times[False]):.1f} | "
               f"{statistics.median(times[True]):.1f} | {statistics.median(ratios):.2f} |",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -128,16 +129,22 @@ class Trainer(HyperParameters):
         self.prepare_fit()
 
     def fit(self, model: Any, data: Any) -> None:
-        self.setup(model, data)
-        try:
-            for epoch in range(self.epochs_to_run()):
-                self.epoch = epoch
-                self.fit_epoch()
-                if self.stopped_at is not None:
-                    break
-        finally:
-            self.stop_requested = False  # answered (stopped_at says where), or too late
-            model.board.flush()
+        with self.fitting():
+            self.setup(model, data)
+            try:
+                for epoch in range(self.epochs_to_run()):
+                    self.epoch = epoch
+                    self.fit_epoch()
+                    if self.stopped_at is not None:
+                        break
+            finally:
+                self.stop_requested = False  # answered (stopped_at says where), or too late
+                model.board.flush()
+
+    def fitting(self) -> contextlib.AbstractContextManager[Any]:
+        """The context ``fit`` runs in (a backend hook: torch's thread count); also for code
+        that calls ``fit_batch`` itself and wants the same conditions, e.g. a benchmark."""
+        return contextlib.nullcontext()
 
     def epochs_to_run(self) -> int:
         """``max_epochs``, or fewer when the environment variable D2LRNN_MAX_EPOCHS is set

@@ -78,9 +78,19 @@ class Classifier(core_module.ClassifierSteps, Module):
         return compare.mean() if averaged else compare
 
     def loss(self, Y_hat: torch.Tensor, Y: torch.Tensor, averaged: bool = True) -> torch.Tensor:
+        if averaged and _time_major_in_memory(Y_hat):
+            # (batch, steps, vocab) logits stored time-major (the concise RNNLM swaps its
+            # Linear's output): the mean over tokens taken in memory order is the same mean,
+            # without copying the logits here and their gradient on the way back
+            Y_hat, Y = Y_hat.transpose(0, 1), Y.transpose(0, 1)
         Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
         Y = Y.reshape((-1,))
         return F.cross_entropy(Y_hat, Y, reduction="mean" if averaged else "none")
+
+
+def _time_major_in_memory(Y_hat: torch.Tensor) -> bool:
+    return (Y_hat.dim() == 3 and not Y_hat.is_contiguous()
+            and Y_hat.transpose(0, 1).is_contiguous())
 
 
 class DataModule(core_data.DataModule):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import torch
@@ -23,9 +24,8 @@ class Trainer(core_trainer.Trainer):
     def find_gpus(self, num_gpus: int) -> list[torch.device]:
         return [gpu(i) for i in range(min(num_gpus, available_gpus()))]
 
-    def fit(self, model: Any, data: Any) -> None:
-        with fitting_threads():  # one thread on small machines (d2lrnn/torch/threads.py)
-            super().fit(model, data)
+    def fitting(self) -> contextlib.AbstractContextManager[Any]:
+        return fitting_threads()  # one thread on small machines (d2lrnn/torch/threads.py)
 
     def prepare_batch(self, batch: Any) -> Any:
         if self.gpus:
