@@ -12,7 +12,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 from torch.utils import data
 
 from d2lrnn.classic import text as _text
@@ -70,6 +69,7 @@ from d2lrnn.torch.tensors import (  # noqa: F401
     transpose,
     zeros,
 )
+from d2lrnn.torch.tensors import one_hot_float as _one_hot_float
 from d2lrnn.torch.threads import fitting_threads as _fitting_threads
 
 BACKEND = "torch"
@@ -138,7 +138,7 @@ class RNNModelScratch:
 
     def __call__(self, X: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         # X (batch_size, num_steps) -> one-hot (num_steps, batch_size, vocab_size)
-        X = F.one_hot(X.T.long(), self.vocab_size).type(torch.float32)
+        X = _one_hot_float(X.T, self.vocab_size)
         return self.forward_fn(X, state, self.params)
 
     def begin_state(self, batch_size: int, device: Any) -> Any:
@@ -158,7 +158,7 @@ class RNNModel(nn.Module):
         self.linear = nn.Linear(self.num_hiddens * self.num_directions, self.vocab_size)
 
     def forward(self, inputs: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
-        X = F.one_hot(inputs.T.long(), self.vocab_size).to(torch.float32)
+        X = _one_hot_float(inputs.T, self.vocab_size)
         Y, state = self.rnn(X, state)
         # (num_steps * batch_size, num_hiddens) -> (num_steps * batch_size, vocab_size)
         output = self.linear(Y.reshape((-1, Y.shape[-1])))

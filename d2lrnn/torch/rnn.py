@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from torch.nn import functional as F
 
 from d2lrnn.core.lm import RNNLMScratchBase
 from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.torch import tensors
 from d2lrnn.torch.module import Classifier, Module
-from d2lrnn.torch.tensors import zeros
+from d2lrnn.torch.tensors import one_hot_float, zeros
 
 
 class RNNScratch(RNNScratchBase, Module):
@@ -32,7 +31,7 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
 
     def one_hot(self, X: torch.Tensor) -> torch.Tensor:
         # (batch_size, num_steps) -> (num_steps, batch_size, vocab_size)
-        return F.one_hot(X.T, self.vocab_size).type(torch.float32)
+        return one_hot_float(X.T, self.vocab_size)
 
     def decode_step(self, device: Any) -> Any:
         # the device of the model's first parameter (W_hq in the scratch model; the concise
