@@ -266,12 +266,8 @@ def main() -> None:
           f"{args.epochs} epochs per run, {args.rounds} rounds, alternating order")
     gemm = gemm_gflops(torch)
     print(f"plain GEMM 32x512 @ 512x512: {gemm:.1f} GFLOP/s")
-    from d2lrnn import config
-    ours_threads = config.torch_threads() or torch.get_num_threads()
-    print(f"d2lrnn's train_ch8 fits with {ours_threads} thread(s) (config.torch_threads), the "
-          f"library with torch's {torch.get_num_threads()}")
-    floors = {n: gemm_floor_s_per_epoch(torch, n)
-              for n in sorted({1, torch.get_num_threads(), ours_threads})}
+    threads = torch.get_num_threads()  # both libraries' train_ch8 run with torch's count
+    floors = {n: gemm_floor_s_per_epoch(torch, n) for n in sorted({1, threads})}
     print("from-scratch model, the epoch's GEMMs alone (8 per time step, 280 steps): " + ", ".join(
         f"{sec:.3f} s with {n} thread(s)" for n, sec in floors.items()))
     for model in args.models:
@@ -296,8 +292,8 @@ def main() -> None:
         if model == "scratch":
             lib_epoch = 8960 / statistics.median(speeds["library"])
             print(f"scratch: the library's epoch {lib_epoch:.3f} s; d2lrnn's GEMM floor "
-                  f"{floors[ours_threads]:.3f} s: no library running the reader's rnn can be "
-                  f"more than {lib_epoch / floors[ours_threads]:.2f}x faster here")
+                  f"{floors[threads]:.3f} s: no library running the reader's rnn can be "
+                  f"more than {lib_epoch / floors[threads]:.2f}x faster here")
         print(f"{model}: d2lrnn / library speed, median per-round ratio "
               f"{statistics.median(ratios):.2f} (rounds: "
               f"{', '.join(f'{x:.2f}' for x in ratios)})")

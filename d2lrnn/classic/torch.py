@@ -70,7 +70,6 @@ from d2lrnn.torch.tensors import (  # noqa: F401
     zeros,
 )
 from d2lrnn.torch.tensors import one_hot_float as _one_hot_float
-from d2lrnn.torch.threads import fitting_threads as _fitting_threads
 
 BACKEND = "torch"
 sinh, cosh, sigmoid = torch.sinh, torch.cosh, torch.sigmoid
@@ -238,17 +237,17 @@ def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Vocab, device: Any
 def train_epoch_ch8(net: Any, train_iter: Any, loss: Any, updater: Any, device: Any,
                     use_random_iter: bool) -> tuple[float, float]:
     """Train a net within one epoch (defined in Chapter 8)."""
-    with _fitting_threads():  # as the Trainer: one thread on small machines (torch/threads.py)
-        return _train.train_epoch_ch8(_hooks, net, train_iter, loss, updater, device,
-                                      use_random_iter)
+    return _train.train_epoch_ch8(_hooks, net, train_iter, loss, updater, device,
+                                  use_random_iter)
 
 
 def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: int,
               device: Any, use_random_iter: bool = False) -> None:
     """Train a model (defined in Chapter 8)."""
-    with _fitting_threads():  # as the Trainer: one thread on small machines (torch/threads.py)
-        _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device,
-                         use_random_iter)
+    # torch's own thread count, as the edition's library and the section's own train_ch8 (the
+    # Trainer's one thread on small machines, torch/threads.py, costs this 512-unit model
+    # ~1.4x on a quiet 2-CPU machine: benchmarks/classic_bench.py)
+    _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
 
 
 try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
