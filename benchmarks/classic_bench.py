@@ -141,6 +141,10 @@ def gemm_gflops(torch) -> float:
     return 2 * 32 * 512 * 512 * n / (time.perf_counter() - start) / 1e9
 
 
+# The book's run: batch 32, 35 steps, max_tokens=10000 -> 8 minibatches an epoch (sequential)
+BATCH_SIZE, NUM_STEPS, BATCHES_PER_EPOCH = 32, 35, 8
+TOKENS_PER_EPOCH = BATCH_SIZE * NUM_STEPS * BATCHES_PER_EPOCH  # 8,960
+
 TABS = {"torch": "pytorch", "mxnet": "mxnet", "tensorflow": "tensorflow", "jax": "jax"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -201,17 +205,19 @@ def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
                   f"{got['speed']:.1f} tokens/sec ({got['seconds']:.1f} s with set-up)",
                   flush=True)
     base = statistics.median(speeds["torch"]) if "torch" in speeds else None
-    print("| framework | tokens/s (median) | s/epoch (8,960 tokens) | GFLOP/s | time vs torch |")
+    print(f"| framework | tokens/s (median) | s/epoch ({TOKENS_PER_EPOCH:,} tokens) | GFLOP/s | "
+          "time vs torch |")
     print("|---|---|---|---|---|")
     for fw in frameworks:
         med = statistics.median(speeds[fw])
         vs = f"{base / med:.2f}x" if base else "-"
-        print(f"| {fw} | {med:,.0f} | {8960 / med:.3f} | "
+        print(f"| {fw} | {med:,.0f} | {TOKENS_PER_EPOCH / med:.3f} | "
               f"{med * flops_per_token('scratch') / 1e9:.1f} | {vs} |")
 
 
-def gemm_floor_s_per_epoch(torch, threads: int, B: int = 32, V: int = 28, H: int = 512,
-                           steps_per_epoch: int = 8 * 35) -> float:
+def gemm_floor_s_per_epoch(torch, threads: int, B: int = BATCH_SIZE, V: int = 28,
+                           H: int = 512,
+                           steps_per_epoch: int = BATCHES_PER_EPOCH * NUM_STEPS) -> float:
     """Seconds an epoch's GEMMs alone take with ``threads`` threads: per time step, the
     reader's ``rnn`` does three (X W_xh, H W_hh, H W_hq) and autograd five for their
     gradients (dH from W_hq and W_hh; dW_hq, dW_hh, dW_xh). No library that runs the reader's
@@ -290,7 +296,7 @@ def main() -> None:
             print(f"{model} {name:8s}: median {med:.1f} tokens/sec, "
                   f"{med * flops_per_token(model) / 1e9:.1f} GFLOP/s")
         if model == "scratch":
-            lib_epoch = 8960 / statistics.median(speeds["library"])
+            lib_epoch = TOKENS_PER_EPOCH / statistics.median(speeds["library"])
             print(f"scratch: the library's epoch {lib_epoch:.3f} s; d2lrnn's GEMM floor "
                   f"{floors[threads]:.3f} s: no library running the reader's rnn can be "
                   f"more than {lib_epoch / floors[threads]:.2f}x faster here")
