@@ -262,7 +262,7 @@ _decoders: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _decode(net: Any) -> Callable[..., Any]:
     """``net.apply`` compiled once per model for one-token steps (``predict_ch8``). Applying a
-    Flax ``nn.RNN`` eagerly traces its scan on every call: 6.5 s for one 50-character
+    Flax ``nn.RNN`` eagerly traces its scan on every call, seconds for one 50-character
     prediction, which train_ch8 makes every 10 epochs. A model whose ``apply`` cannot be traced
     is stepped eagerly."""
     fn = _decoders.get(net)

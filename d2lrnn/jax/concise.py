@@ -49,7 +49,7 @@ class RNNLM(RNNLMScratch):
         # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size). The
         # book swaps the Dense's output; swapping its input first computes the same numbers
         # (Dense acts on the last axis) and lets XLA lay the logits out batch-major for the
-        # loss: measured 0.84x -> ~0.97x of the scratch step (benchmarks/concise.py).
+        # loss: 0.81x -> 0.91x of the scratch step (benchmarks/concise.py, README).
         return self.linear(swapaxes(hiddens, 0, 1))
 
     def forward(self, X: jax.Array, state: Any = None) -> jax.Array:
