@@ -60,6 +60,9 @@ SECTIONS = {
     "rnn-concise": {"torch": "rnn_concise_pytorch.py", "mxnet": "rnn_concise_mxnet.py",
                     "tensorflow": "rnn_concise_tensorflow.py"},
 }
+# section -> backends whose rounds also run benchmarks/layers_floor.py: what the reader's layers
+# (and the framework's own cross-entropy) cost an epoch, with no library around them
+FLOORS = {"rnn-concise": ("torch", "mxnet")}
 # (our transcription's line, the book's line): cells a framework broke, as the book wrote them
 BOOK_LINES = [("d2l.SimpleRNN(  # the book: tf.keras.layers.SimpleRNN(",
                "tf.keras.layers.SimpleRNN(")]
@@ -305,6 +308,46 @@ def run_once(lib: str, backend: str, epochs: int, gpu: bool, section: str) -> di
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def run_floor(backend: str, epochs: int) -> dict[str, Any]:
+    """benchmarks/layers_floor.py in a fresh process (the same environment as the tabs)."""
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": "", "PYTHONHASHSEED": "0",
+           "CUDA_VISIBLE_DEVICES": "", "JAX_PLATFORMS": "cpu"}
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "layers_floor.py"),
+                           backend, "--epochs", str(epochs)], capture_output=True, text=True,
+                          env=env)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"layers_floor {backend} failed:\n{tail}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def print_floors(rows: list[dict[str, Any]], floors: dict[str, list[tuple[dict, dict]]]) -> None:
+    """The floor table: per backend, the medians over rounds of the steady epochs, and the bound
+    on any library's steady speed-up, book's steady epoch / (layers + loss), per round."""
+    if not floors:
+        return
+    print("\nsteady s/epoch against the floor (benchmarks/layers_floor.py, same rounds): what the "
+          "reader's layers cost alone, and with the framework's cross-entropy; bound = book's "
+          "steady epoch / (layers + loss), the most any library running the reader's model "
+          "with that loss can show (median of rounds)")
+    print("| backend | book | d2lrnn | layers | layers + loss | d2lrnn / (layers + loss) | "
+          "steady speed-up | bound |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if r["backend"] not in floors:
+            continue
+        pairs = floors[r["backend"]]  # (floor, (book run, d2lrnn run)) per round
+
+        def med(f: Any, pairs: list = pairs) -> float:
+            return statistics.median(f(floor, b, d) for floor, (b, d) in pairs)
+        print(f"| {r['backend']} | {r['book_steady_s']:.3f} | {r['ours_steady_s']:.3f} | "
+              f"{med(lambda f, b, d: f['layers_s']):.3f} | "
+              f"{med(lambda f, b, d: f['layers+loss_s']):.3f} | "
+              f"{med(lambda f, b, d: d['steady_s'] / f['layers+loss_s']):.2f} | "
+              f"{r['steady_ratio']:.2f}x | "
+              f"{med(lambda f, b, d: b['steady_s'] / f['layers+loss_s']):.2f}x |")
+
+
 # -- the table -----------------------------------------------------------------------------------
 def gpu_line() -> str | None:
     """None if an NVIDIA GPU is visible, else the line saying why the GPU mode is skipped."""
@@ -400,6 +443,7 @@ def main() -> None:
     print(f"book's library: {BOOK} in {book_folder()} (--no-deps); "
           f"python {sys.version.split()[0]}")
     rows, raw = [], []
+    floors: dict[str, list[tuple[dict, tuple[dict, dict]]]] = {}
     for backend in args.backends:
         runs = []
         for rnd in range(args.rounds):
@@ -408,6 +452,10 @@ def main() -> None:
                    for lib in order}
             runs.append((got["book"], got["d2lrnn"]))
             raw.extend(got.values())
+            if backend in FLOORS.get(args.section, ()) and not args.gpu:
+                floor = run_floor(backend, args.epochs)
+                floors.setdefault(backend, []).append((floor, runs[-1]))
+                raw.append({"lib": "layers_floor", **floor})
             book, ours = got["book"], got["d2lrnn"]
             print(f"{backend} round {rnd + 1}: fit book {book['fit_s']:.1f} s, d2lrnn "
                   f"{ours['fit_s']:.1f} s ({book['fit_s'] / ours['fit_s']:.2f}x); "
@@ -418,6 +466,7 @@ def main() -> None:
     for name in dict.fromkeys(n for r in rows for n in r["patches"]):
         print(f"- {name} ({PATCHES[name][0]}): {PATCHES[name][1]}")
     print_table(rows, args.epochs, "GPU" if args.gpu else "CPU", args.section)
+    print_floors(rows, floors)
     print("\nlast line each printed (book / d2lrnn):")
     for r in rows:
         print(f"- {r['backend']}: {r['printed'][0]} / {r['printed'][1]}")

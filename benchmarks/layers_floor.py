@@ -1,0 +1,156 @@
+"""What the reader's own layers cost in an epoch of the book's concise RNN run ("Concise
+Implementation of RNNs"): the framework's RNN layer and dense layer, forward and backward on
+each training batch and forward on each validation batch, and nothing else: inputs one-hot
+encoded and output gradients drawn before timing, no loss, no clipping, no update, no data
+loader, no plotting. Every library that runs the reader's model pays at least this per epoch,
+so the book's steady epoch divided by it bounds the speed-up any library can show over the
+book's (d2lrnn included); d2lrnn's epoch minus it is what d2lrnn adds around the layers.
+
+    python benchmarks/layers_floor.py torch|mxnet [--epochs 20]
+
+``side_by_side.py --section rnn-concise`` runs it in the same rounds as the book's library and
+d2lrnn and prints the bound beside their ratio. torch runs with the thread count d2lrnn's
+Trainer uses on this machine (``D2LRNN_TORCH_THREADS``, ``d2lrnn/torch/threads.py``), so the
+floor and d2lrnn's epoch are comparable; the batches are the book's (``TimeMachine(
+batch_size=1024, num_steps=32)``, 32 hidden units), taken from d2lrnn outside the timed loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BATCH_SIZE, NUM_STEPS, NUM_HIDDENS = 1024, 32, 32
+
+
+def torch_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
+    import torch
+    from torch import nn
+
+    from d2lrnn import config
+    from d2lrnn import torch as d2l
+
+    data = d2l.TimeMachine(batch_size=BATCH_SIZE, num_steps=NUM_STEPS)
+    V = len(data.vocab)
+    if (threads := config.torch_threads()) is not None:
+        torch.set_num_threads(threads)
+    rnn, linear = nn.RNN(V, NUM_HIDDENS), nn.Linear(NUM_HIDDENS, V)  # the reader's layers
+    # inputs (steps, batch, vocab) one-hot; output gradients like the loss's (steps, batch, vocab)
+    encode = lambda X: nn.functional.one_hot(X.T, V).float()
+    train = [(encode(X), torch.randn(X.shape[1], X.shape[0], V) / X.numel())
+             for X, _ in data.train_dataloader()]
+    val = [encode(X) for X, _ in data.val_dataloader()]
+
+    labels = [Y.T.reshape(-1) for _, Y in data.train_dataloader()]  # time-major, as the logits
+    val_labels = [Y.T.reshape(-1) for _, Y in data.val_dataloader()]
+    loss = lambda logits, y: nn.functional.cross_entropy(logits.reshape(-1, V), y)
+
+    def layers() -> None:
+        for inputs, grad in train:
+            rnn.zero_grad(set_to_none=True)
+            linear.zero_grad(set_to_none=True)
+            outputs, _ = rnn(inputs)
+            linear(outputs).backward(grad)
+        with torch.inference_mode():
+            for inputs in val:
+                linear(rnn(inputs)[0])
+
+    def with_loss() -> None:
+        for (inputs, _), y in zip(train, labels, strict=True):
+            rnn.zero_grad(set_to_none=True)
+            linear.zero_grad(set_to_none=True)
+            outputs, _ = rnn(inputs)
+            loss(linear(outputs), y).backward()
+        with torch.inference_mode():
+            for inputs, y in zip(val, val_labels, strict=True):
+                loss(linear(rnn(inputs)[0]), y)
+
+    return {"layers": layers, "layers+loss": with_loss}, {"threads": torch.get_num_threads()}
+
+
+def mxnet_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
+    from d2lrnn import mxnet as d2l
+    from d2lrnn.mxnet.compat import import_mxnet
+
+    mx = import_mxnet()  # MXNet 1.9 through d2lrnn's numpy-2 compat
+    autograd, gluon, np, npx = mx.autograd, mx.gluon, mx.np, mx.npx
+    nn, rnn = gluon.nn, gluon.rnn
+    npx.set_np()
+    data = d2l.TimeMachine(batch_size=BATCH_SIZE, num_steps=NUM_STEPS)
+    V = len(data.vocab)
+    layer, dense = rnn.RNN(NUM_HIDDENS), nn.Dense(V, flatten=False)  # the reader's layers
+    layer.initialize()
+    dense.initialize()
+    encode = lambda X: npx.one_hot(X.T, V)
+    train = [(encode(X), np.random.normal(size=(X.shape[1], X.shape[0], V)) / X.size)
+             for X, _ in data.train_dataloader()]
+    val = [encode(X) for X, _ in data.val_dataloader()]
+
+    def run(inputs: Any) -> Any:
+        state = layer.begin_state(inputs.shape[1], ctx=inputs.ctx)
+        return dense(layer(inputs, state)[0])
+
+    labels = [Y.T.reshape(-1) for _, Y in data.train_dataloader()]  # time-major, as the logits
+    val_labels = [Y.T.reshape(-1) for _, Y in data.val_dataloader()]
+    cross_entropy = gluon.loss.SoftmaxCrossEntropyLoss()
+    loss = lambda logits, y: cross_entropy(logits.reshape(-1, V), y).mean()
+
+    def layers() -> None:
+        for inputs, grad in train:
+            with autograd.record():
+                logits = run(inputs)
+            logits.backward(grad)
+        for inputs in val:
+            run(inputs)
+        npx.waitall()  # MXNet runs asynchronously: the epoch ends when its work does
+
+    def with_loss() -> None:
+        for (inputs, _), y in zip(train, labels, strict=True):
+            with autograd.record():
+                l = loss(run(inputs), y)
+            l.backward()
+        for inputs, y in zip(val, val_labels, strict=True):
+            loss(run(inputs), y)
+        npx.waitall()
+
+    return {"layers": layers, "layers+loss": with_loss}, {}
+
+
+EPOCHS = {"torch": torch_epoch, "mxnet": mxnet_epoch}
+
+
+def measure(backend: str, epochs: int) -> dict[str, Any]:
+    """Run ``epochs`` epochs of each floor, alternating; the steady epoch of each is the median
+    of its epochs 2..N (seconds, under ``<floor>_s``)."""
+    floors, extra = EPOCHS[backend]()
+    times: dict[str, list[float]] = {name: [] for name in floors}
+    for _ in range(epochs):
+        for name, epoch in floors.items():
+            start = time.perf_counter()
+            epoch()
+            times[name].append(time.perf_counter() - start)
+    return {"backend": backend, "epochs": epochs, **extra,
+            **{f"{name}_s": statistics.median(t[1:]) for name, t in times.items()}}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("backend", choices=list(EPOCHS))
+    p.add_argument("--epochs", type=int, default=20)
+    args = p.parse_args()
+    if args.epochs < 2:
+        p.error(f"--epochs must be at least 2 (the steady epoch is epochs 2..N); got "
+                f"{args.epochs}")
+    sys.path.insert(0, ROOT)
+    print(json.dumps(measure(args.backend, args.epochs)))
+
+
+if __name__ == "__main__":
+    main()
