@@ -1,10 +1,15 @@
 """What the reader's own layers cost in an epoch of the book's concise RNN run ("Concise
-Implementation of RNNs"): the framework's RNN layer and dense layer, forward and backward on
-each training batch and forward on each validation batch, and nothing else: inputs one-hot
-encoded and output gradients drawn before timing, no loss, no clipping, no update, no data
-loader, no plotting. Every library that runs the reader's model pays at least this per epoch,
-so the book's steady epoch divided by it bounds the speed-up any library can show over the
-book's (d2lrnn included); d2lrnn's epoch minus it is what d2lrnn adds around the layers.
+Implementation of RNNs"), with no library around them. Two floors, timed in alternating epochs:
+
+* ``layers``: the framework's RNN layer and dense layer, forward and backward on each training
+  batch (the output gradient drawn before timing) and forward on each validation batch;
+* ``layers+loss``: the same with the framework's own cross-entropy (torch ``F.cross_entropy``,
+  Gluon ``SoftmaxCrossEntropyLoss``) on the time-major logits, its backward included.
+
+Inputs are one-hot encoded before timing; no clipping, no update, no data loader, no plotting.
+Every library that runs the reader's model with such a loss pays at least ``layers+loss`` per
+epoch, so the book's steady epoch divided by it bounds the speed-up any library can show over
+the book's (d2lrnn included); d2lrnn's epoch against it is what d2lrnn adds around the model.
 
     python benchmarks/layers_floor.py torch|mxnet [--epochs 20]
 
@@ -44,32 +49,30 @@ def torch_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
     rnn, linear = nn.RNN(V, NUM_HIDDENS), nn.Linear(NUM_HIDDENS, V)  # the reader's layers
     # inputs (steps, batch, vocab) one-hot; output gradients like the loss's (steps, batch, vocab)
     encode = lambda X: nn.functional.one_hot(X.T, V).float()
-    train = [(encode(X), torch.randn(X.shape[1], X.shape[0], V) / X.numel())
-             for X, _ in data.train_dataloader()]
-    val = [encode(X) for X, _ in data.val_dataloader()]
-
-    labels = [Y.T.reshape(-1) for _, Y in data.train_dataloader()]  # time-major, as the logits
-    val_labels = [Y.T.reshape(-1) for _, Y in data.val_dataloader()]
+    # one epoch's batches: (inputs, a drawn output gradient, labels time-major as the logits)
+    train = [(encode(X), torch.randn(X.shape[1], X.shape[0], V) / X.numel(), Y.T.reshape(-1))
+             for X, Y in data.train_dataloader()]
+    val = [(encode(X), Y.T.reshape(-1)) for X, Y in data.val_dataloader()]
     loss = lambda logits, y: nn.functional.cross_entropy(logits.reshape(-1, V), y)
 
     def layers() -> None:
-        for inputs, grad in train:
+        for inputs, grad, _ in train:
             rnn.zero_grad(set_to_none=True)
             linear.zero_grad(set_to_none=True)
             outputs, _ = rnn(inputs)
             linear(outputs).backward(grad)
         with torch.inference_mode():
-            for inputs in val:
+            for inputs, _ in val:
                 linear(rnn(inputs)[0])
 
     def with_loss() -> None:
-        for (inputs, _), y in zip(train, labels, strict=True):
+        for inputs, _, y in train:
             rnn.zero_grad(set_to_none=True)
             linear.zero_grad(set_to_none=True)
             outputs, _ = rnn(inputs)
             loss(linear(outputs), y).backward()
         with torch.inference_mode():
-            for inputs, y in zip(val, val_labels, strict=True):
+            for inputs, y in val:
                 loss(linear(rnn(inputs)[0]), y)
 
     return {"layers": layers, "layers+loss": with_loss}, {"threads": torch.get_num_threads()}
@@ -89,34 +92,33 @@ def mxnet_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
     layer.initialize()
     dense.initialize()
     encode = lambda X: npx.one_hot(X.T, V)
-    train = [(encode(X), np.random.normal(size=(X.shape[1], X.shape[0], V)) / X.size)
-             for X, _ in data.train_dataloader()]
-    val = [encode(X) for X, _ in data.val_dataloader()]
+    # one epoch's batches: (inputs, a drawn output gradient, labels time-major as the logits)
+    train = [(encode(X), np.random.normal(size=(X.shape[1], X.shape[0], V)) / X.size,
+              Y.T.reshape(-1)) for X, Y in data.train_dataloader()]
+    val = [(encode(X), Y.T.reshape(-1)) for X, Y in data.val_dataloader()]
 
     def run(inputs: Any) -> Any:
         state = layer.begin_state(inputs.shape[1], ctx=inputs.ctx)
         return dense(layer(inputs, state)[0])
 
-    labels = [Y.T.reshape(-1) for _, Y in data.train_dataloader()]  # time-major, as the logits
-    val_labels = [Y.T.reshape(-1) for _, Y in data.val_dataloader()]
     cross_entropy = gluon.loss.SoftmaxCrossEntropyLoss()
     loss = lambda logits, y: cross_entropy(logits.reshape(-1, V), y).mean()
 
     def layers() -> None:
-        for inputs, grad in train:
+        for inputs, grad, _ in train:
             with autograd.record():
                 logits = run(inputs)
             logits.backward(grad)
-        for inputs in val:
+        for inputs, _ in val:
             run(inputs)
         npx.waitall()  # MXNet runs asynchronously: the epoch ends when its work does
 
     def with_loss() -> None:
-        for (inputs, _), y in zip(train, labels, strict=True):
+        for inputs, _, y in train:
             with autograd.record():
                 l = loss(run(inputs), y)
             l.backward()
-        for inputs, y in zip(val, val_labels, strict=True):
+        for inputs, y in val:
             loss(run(inputs), y)
         npx.waitall()
 
