@@ -50,7 +50,7 @@ class RNNLM(RNNLMScratch):
         # same numbers as the book's Dense-then-swap (Dense acts on the last axis), computed as
         # one (batch_size * num_steps, num_hiddens) @ (num_hiddens, vocab_size) matmul over the
         # states put batch-major. XLA's CPU dot is fast for that 2-D form and slow for the 3-D
-        # one's kernel gradient (a contraction over both leading axes): 0.91x -> 1.04x of the
+        # one's kernel gradient (a contraction over both leading axes): 0.91x -> 1.05x of the
         # scratch step (benchmarks/concise.py, README).
         steps, batch, hiddens_dim = hiddens.shape
         flat = swapaxes(hiddens, 0, 1).reshape(batch * steps, hiddens_dim)
