@@ -7,8 +7,8 @@ median of the per-round ratios (this shared machine is noisy; ratios hold better
 
 ``--plain`` adds a row with no d2lrnn in the step: the same comparison written in plain torch
 (``nn.RNN`` + ``nn.Linear`` against a Python loop of the same cell and output layer, both with
-``F.one_hot`` and ``F.cross_entropy``, forward and backward), with the Trainer's thread count:
-what torch's RNN layer itself gives against a loop on this machine.
+``F.one_hot`` and ``F.cross_entropy``, forward and backward only: no clipping, no update), with
+the Trainer's thread count: what torch's RNN layer itself gives against a loop on this machine.
 """
 
 from __future__ import annotations
@@ -110,11 +110,13 @@ def main() -> None:
     print("|---|---|---|---|")
     rows = [(b, False) for b in args.backends] + ([("torch", True)] if args.plain else [])
     for backend, plain in rows:
-        load_backend(backend)
-        runs = {c: trainer_for(backend, c) for c in (False, True)}
-        fitting = runs[False][0].fitting()
-        if plain:
+        d2l = load_backend(backend)
+        if plain:  # plain torch, in the Trainer's context (its thread count)
             runs = {c: (_Plain(step), None) for c, step in plain_torch_steps().items()}
+            fitting = d2l.Trainer(max_epochs=1).fitting()
+        else:
+            runs = {c: trainer_for(backend, c) for c in (False, True)}
+            fitting = runs[False][0].fitting()
         scratch, concise, ratio = compare(runs, fitting, args.rounds, args.steps)
         name = f"{backend} (plain, no d2lrnn)" if plain else backend
         print(f"| {name} | {scratch:.1f} | {concise:.1f} | {ratio:.2f} |", flush=True)

@@ -3,26 +3,31 @@ Implementation of RNNs"), with no library around them. Two floors, timed in alte
 
 * ``layers``: the framework's RNN layer and dense layer, forward and backward on each training
   batch (the output gradient drawn before timing) and forward on each validation batch;
-* ``layers+loss``: the same with the framework's own cross-entropy (torch ``F.cross_entropy``,
-  Gluon ``SoftmaxCrossEntropyLoss``) on the time-major logits, its backward included.
+* ``layers+loss``: the same with the framework's own cross-entropy on the time-major logits,
+  its backward included (torch ``F.cross_entropy``; MXNet ``-pick(log_softmax(.)).mean()``,
+  the operators Gluon's ``SoftmaxCrossEntropyLoss`` and d2lrnn's loss use).
 
 Inputs are one-hot encoded before timing; no clipping, no update, no data loader, no plotting.
-Every library that runs the reader's model with such a loss pays at least ``layers+loss`` per
-epoch, so the book's steady epoch divided by it bounds the speed-up any library can show over
-the book's (d2lrnn included); d2lrnn's epoch against it is what d2lrnn adds around the model.
+A library that runs the reader's model with such a loss pays about ``layers+loss`` per epoch at
+least, so the book's steady epoch divided by it estimates the most any library can show over
+the book's (d2lrnn included; an estimate, as every timing on a shared machine); d2lrnn's epoch
+against it is what d2lrnn adds around the model.
 
     python benchmarks/layers_floor.py torch|mxnet [--epochs 20]
 
 ``side_by_side.py --section rnn-concise`` runs it in the same rounds as the book's library and
-d2lrnn and prints the bound beside their ratio. torch runs with the thread count d2lrnn's
-Trainer uses on this machine (``D2LRNN_TORCH_THREADS``, ``d2lrnn/torch/threads.py``), so the
-floor and d2lrnn's epoch are comparable; the batches are the book's (``TimeMachine(
-batch_size=1024, num_steps=32)``, 32 hidden units), taken from d2lrnn outside the timed loop.
+d2lrnn and prints the bound beside their ratio. torch times each floor at the thread count
+d2lrnn's Trainer uses on this machine (``D2LRNN_TORCH_THREADS``, ``d2lrnn/torch/threads.py``)
+and at torch's own count (the book's library runs with it), if they differ, and reports the
+faster (``<floor>_s``, ``<floor>_threads``) and each (``by_threads``). The batches are the
+book's (``TimeMachine(batch_size=1024, num_steps=32)``, 32 hidden units), taken from d2lrnn
+outside the timed loop.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -35,7 +40,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BATCH_SIZE, NUM_STEPS, NUM_HIDDENS = 1024, 32, 32
 
 
-def torch_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
+Floors = dict[str, Callable[[], None]]  # floor name -> one epoch of it
+Settings = dict[str, Callable[[], contextlib.AbstractContextManager[Any]]]  # label -> context
+
+
+def torch_epoch() -> tuple[Floors, Settings]:
     import torch
     from torch import nn
 
@@ -44,8 +53,8 @@ def torch_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
 
     data = d2l.TimeMachine(batch_size=BATCH_SIZE, num_steps=NUM_STEPS)
     V = len(data.vocab)
-    if (threads := config.torch_threads()) is not None:
-        torch.set_num_threads(threads)
+    own = torch.get_num_threads()  # torch's own count, which the book's library runs with
+    counts = dict.fromkeys([config.torch_threads() or own, own])  # the Trainer's first
     rnn, linear = nn.RNN(V, NUM_HIDDENS), nn.Linear(NUM_HIDDENS, V)  # the reader's layers
     # inputs (steps, batch, vocab) one-hot; output gradients like the loss's (steps, batch, vocab)
     encode = lambda X: nn.functional.one_hot(X.T, V).float()
@@ -75,10 +84,16 @@ def torch_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
             for inputs, y in val:
                 loss(linear(rnn(inputs)[0]), y)
 
-    return {"layers": layers, "layers+loss": with_loss}, {"threads": torch.get_num_threads()}
+    @contextlib.contextmanager
+    def threads(n: int) -> Any:
+        torch.set_num_threads(n)
+        yield
+
+    settings = {str(n): (lambda n=n: threads(n)) for n in counts}
+    return {"layers": layers, "layers+loss": with_loss}, settings
 
 
-def mxnet_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
+def mxnet_epoch() -> tuple[Floors, Settings]:
     from d2lrnn import mxnet as d2l
     from d2lrnn.mxnet.compat import import_mxnet
 
@@ -101,8 +116,7 @@ def mxnet_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
         state = layer.begin_state(inputs.shape[1], ctx=inputs.ctx)
         return dense(layer(inputs, state)[0])
 
-    cross_entropy = gluon.loss.SoftmaxCrossEntropyLoss()
-    loss = lambda logits, y: cross_entropy(logits.reshape(-1, V), y).mean()
+    loss = lambda logits, y: -npx.pick(npx.log_softmax(logits.reshape(-1, V)), y).mean()
 
     def layers() -> None:
         for inputs, grad, _ in train:
@@ -122,24 +136,36 @@ def mxnet_epoch() -> tuple[dict[str, Callable[[], None]], dict[str, Any]]:
             loss(run(inputs), y)
         npx.waitall()
 
-    return {"layers": layers, "layers+loss": with_loss}, {}
+    return {"layers": layers, "layers+loss": with_loss}, {"": contextlib.nullcontext}
 
 
 EPOCHS = {"torch": torch_epoch, "mxnet": mxnet_epoch}
 
 
 def measure(backend: str, epochs: int) -> dict[str, Any]:
-    """Run ``epochs`` epochs of each floor, alternating; the steady epoch of each is the median
-    of its epochs 2..N (seconds, under ``<floor>_s``)."""
-    floors, extra = EPOCHS[backend]()
-    times: dict[str, list[float]] = {name: [] for name in floors}
+    """Run ``epochs`` epochs of each floor under each setting, alternating; a floor's steady
+    epoch is the median of its epochs 2..N. ``<floor>_s``: the fastest setting's, named by
+    ``<floor>_threads`` (torch); ``by_threads``: every setting's."""
+    floors, settings = EPOCHS[backend]()
+    times: dict[tuple[str, str], list[float]] = {}
     for _ in range(epochs):
-        for name, epoch in floors.items():
-            start = time.perf_counter()
-            epoch()
-            times[name].append(time.perf_counter() - start)
-    return {"backend": backend, "epochs": epochs, **extra,
-            **{f"{name}_s": statistics.median(t[1:]) for name, t in times.items()}}
+        for label, setting in settings.items():
+            with setting():
+                for name, epoch in floors.items():
+                    start = time.perf_counter()
+                    epoch()
+                    times.setdefault((label, name), []).append(time.perf_counter() - start)
+    steady = {key: statistics.median(t[1:]) for key, t in times.items()}
+    result: dict[str, Any] = {"backend": backend, "epochs": epochs}
+    for name in floors:
+        label = min(settings, key=lambda lb: steady[(lb, name)])
+        result[f"{name}_s"] = steady[(label, name)]
+        if label:
+            result[f"{name}_threads"] = int(label)
+    if any(settings):
+        result["by_threads"] = {lb: {f"{name}_s": steady[(lb, name)] for name in floors}
+                                for lb in settings}
+    return result
 
 
 def main() -> None:

@@ -321,31 +321,35 @@ def run_floor(backend: str, epochs: int) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def print_floors(rows: list[dict[str, Any]], floors: dict[str, list[tuple[dict, dict]]]) -> None:
-    """The floor table: per backend, the medians over rounds of the steady epochs, and the bound
-    on any library's steady speed-up, book's steady epoch / (layers + loss), per round."""
+def print_floors(rows: list[dict[str, Any]],
+                 floors: dict[str, list[tuple[dict, tuple[dict, dict]]]]) -> None:
+    """The floor table: per backend, medians over rounds of the steady epochs (the floors at
+    their faster thread count), and the bound on any library's steady speed-up, book's steady
+    epoch / (layers + loss), the median of the per-round ratios."""
     if not floors:
         return
     print("\nsteady s/epoch against the floor (benchmarks/layers_floor.py, same rounds): what the "
-          "reader's layers cost alone, and with the framework's cross-entropy; bound = book's "
-          "steady epoch / (layers + loss), the most any library running the reader's model "
-          "with that loss can show (median of rounds)")
-    print("| backend | book | d2lrnn | layers | layers + loss | d2lrnn / (layers + loss) | "
-          "steady speed-up | bound |")
-    print("|---|---|---|---|---|---|---|---|")
+          "reader's layers cost alone, and with the framework's cross-entropy (torch: the "
+          "faster of the Trainer's and torch's own thread count); bound = book's steady epoch / "
+          "(layers + loss), about the most any library running the reader's model with that "
+          "loss can show (median of rounds)")
+    print("| backend | book | d2lrnn | layers | layers + loss | threads | "
+          "d2lrnn / (layers + loss) | steady speed-up | bound |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if r["backend"] not in floors:
             continue
-        pairs = floors[r["backend"]]  # (floor, (book run, d2lrnn run)) per round
-
-        def med(f: Any, pairs: list = pairs) -> float:
-            return statistics.median(f(floor, b, d) for floor, (b, d) in pairs)
+        rounds = floors[r["backend"]]  # (floor, (book run, d2lrnn run)) per round
+        floor_of = [f["layers+loss_s"] for f, _ in rounds]
+        layers = statistics.median(f["layers_s"] for f, _ in rounds)
+        threads = "/".join(str(f.get("layers+loss_threads", "-")) for f, _ in rounds)
+        ours = statistics.median(d["steady_s"] / x for (_, (_, d)), x in zip(rounds, floor_of,
+                                                                             strict=True))
+        bound = statistics.median(b["steady_s"] / x for (_, (b, _)), x in zip(rounds, floor_of,
+                                                                              strict=True))
         print(f"| {r['backend']} | {r['book_steady_s']:.3f} | {r['ours_steady_s']:.3f} | "
-              f"{med(lambda f, b, d: f['layers_s']):.3f} | "
-              f"{med(lambda f, b, d: f['layers+loss_s']):.3f} | "
-              f"{med(lambda f, b, d: d['steady_s'] / f['layers+loss_s']):.2f} | "
-              f"{r['steady_ratio']:.2f}x | "
-              f"{med(lambda f, b, d: b['steady_s'] / f['layers+loss_s']):.2f}x |")
+              f"{layers:.3f} | {statistics.median(floor_of):.3f} | {threads} | {ours:.2f} | "
+              f"{r['steady_ratio']:.2f}x | {bound:.2f}x |")
 
 
 # -- the table -----------------------------------------------------------------------------------

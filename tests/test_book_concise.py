@@ -44,12 +44,14 @@ def test_book_concise_tab_runs(backend, hooks, tmp_path):
     for text in texts:  # 26 tokens; an untrained model may predict '<unk>' (one token)
         assert isinstance(text, str) and text.startswith("it has"), text
         assert len(text.replace("<unk>", "?")) == 26, text
-    # perplexity falls, from about the vocabulary size (28) for random weights; after two
-    # epochs the validation perplexity is well below it (seed 0: torch 16.4, MXNet's ReLU RNN
-    # 17.1, TensorFlow 15.0, JAX 14.9; MXNet over seeds 0-3: 16.9-19.0, unseeded up to 20.3)
+    # perplexity falls, from about the vocabulary size (28) for random weights. After two
+    # epochs the model is near the letters-only (unigram) level, ~16.7: seed 0 gives torch
+    # 16.4, MXNet's ReLU RNN 17.1, TensorFlow 15.0, JAX 14.9 (MXNet seeds 0-3: 16.9-19.0;
+    # unseeded, it once reached 20.25). What the recurrence learns is tested by the parity
+    # suite and the longer runs, not here.
     assert [m["epoch"] for m in metrics] == [1, 2]
     assert metrics[1]["train_ppl"] < metrics[0]["train_ppl"] < 28
-    assert metrics[1]["val_ppl"] < 0.85 * 28
+    assert metrics[1]["val_ppl"] < 20
     # the framework layer's weights read back under the book's names
     assert params == ["W_hh", "W_hq", "W_xh", "b_h", "b_q"]
     assert "could not be compiled" not in proc.stderr

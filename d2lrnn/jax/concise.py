@@ -47,7 +47,8 @@ class RNNLM(RNNLMScratch):
 
     def output_layer(self, hiddens: jax.Array) -> jax.Array:
         # (num_steps, batch_size, num_hiddens) -> (batch_size, num_steps, vocab_size): the
-        # same numbers as the book's Dense-then-swap (Dense acts on the last axis), computed as
+        # book's Dense-then-swap (Dense acts on the last axis; the kernel gradient sums the same
+        # terms in another order, so equal up to float rounding), computed as
         # one (batch_size * num_steps, num_hiddens) @ (num_hiddens, vocab_size) matmul over the
         # states put batch-major. XLA's CPU dot is fast for that 2-D form and slow for the 3-D
         # one's kernel gradient (a contraction over both leading axes): 0.91x -> 1.05x of the
