@@ -31,11 +31,13 @@ import argparse
 import contextlib
 import importlib.machinery
 import io
+import json
 import math
 import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -151,7 +153,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def framework_child(framework: str, epochs: int) -> None:
     """One framework's train_ch8 on the book's from-scratch model; prints a JSON line."""
-    import json
     sys.path.insert(0, ROOT)
     path = os.path.join(ROOT, "tests", "book", "classic", f"rnn_scratch_{TABS[framework]}.py")
     with open(path, encoding="utf-8") as f:
@@ -182,8 +183,6 @@ def framework_child(framework: str, epochs: int) -> None:
 
 
 def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
-    import json
-    import subprocess
     env = {**os.environ, "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "",
            "JAX_PLATFORMS": "cpu", "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.pop("D2LRNN_MAX_EPOCHS", None)

@@ -285,11 +285,25 @@ def child(lib: str, backend: str, epochs: int, section: str) -> dict[str, Any]:
             "printed": out.getvalue().strip().splitlines()[-1]}
 
 
-def run_once(lib: str, backend: str, epochs: int, gpu: bool, section: str) -> dict[str, Any]:
+def child_env(gpu: bool) -> dict[str, str]:
+    """The environment of every run (tab or floor): headless, no PYTHONPATH, fixed hashing,
+    the tab's own epochs; on the CPU table, any GPU hidden from every framework."""
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": "", "PYTHONHASHSEED": "0"}
     env.pop("D2LRNN_MAX_EPOCHS", None)
-    if not gpu:  # the CPU table: hide any GPU from every framework
+    if not gpu:
         env.update(CUDA_VISIBLE_DEVICES="", JAX_PLATFORMS="cpu")
+    return env
+
+
+def last_json(proc: subprocess.CompletedProcess, what: str) -> dict[str, Any]:
+    """The JSON line a child printed last; its stderr's tail if it failed."""
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"{what} failed:\n{tail}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_once(lib: str, backend: str, epochs: int, gpu: bool, section: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         # The book's DataModule reads ../data/timemachine.txt when its sha1 matches (its own
         # download cache); d2lrnn ships the same file. Both runs get the same folder layout.
@@ -300,25 +314,16 @@ def run_once(lib: str, backend: str, epochs: int, gpu: bool, section: str) -> di
         os.makedirs(cwd)
         proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", lib,
                                backend, str(epochs), section], capture_output=True,
-                              text=True,
-                              cwd=cwd, env=env)
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise RuntimeError(f"{lib} {backend} failed:\n{tail}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+                              text=True, cwd=cwd, env=child_env(gpu))
+    return last_json(proc, f"{lib} {backend}")
 
 
 def run_floor(backend: str, epochs: int) -> dict[str, Any]:
-    """benchmarks/layers_floor.py in a fresh process (the same environment as the tabs)."""
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": "", "PYTHONHASHSEED": "0",
-           "CUDA_VISIBLE_DEVICES": "", "JAX_PLATFORMS": "cpu"}
+    """benchmarks/layers_floor.py in a fresh process (the CPU table's environment)."""
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "layers_floor.py"),
                            backend, "--epochs", str(epochs)], capture_output=True, text=True,
-                          env=env)
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise RuntimeError(f"layers_floor {backend} failed:\n{tail}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+                          env=child_env(gpu=False))
+    return last_json(proc, f"layers_floor {backend}")
 
 
 def print_floors(rows: list[dict[str, Any]],

@@ -67,7 +67,6 @@ def test_bad_setting_names_itself(monkeypatch, value):
         fit_and_watch()
 
 
-
 def test_classic_train_ch8_keeps_torchs_count(monkeypatch, two_threads):
     """The older edition's train_ch8 runs with torch's own count, as the edition's library and
     the section's own train_ch8 cells do (the setting is the Trainer's)."""
