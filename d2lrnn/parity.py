@@ -30,13 +30,14 @@ import numpy as np
 
 from d2lrnn import BACKENDS, load_backend
 from d2lrnn.core import TimeMachine as NumpyTimeMachine
-from d2lrnn.core import family as families
 from d2lrnn.core import layer_map
+from d2lrnn.core import models as families
 
 STEP_RTOL = 2e-4        # one step: relative to the largest magnitude of each quantity
 TRAJECTORY_RTOL = 1e-3  # 50 SGD steps: each loss, relative
 PPL_BAND = 0.03         # after training: final perplexities within 3% of their mean
 QUANTITIES = ("logits", "loss", "grads", "clipped", "params")
+BOOK = families.book_run("rnn-scratch")  # the section's run: batch, steps, hiddens, lr, clip
 
 
 @dataclass
@@ -44,11 +45,11 @@ class Case:
     """One parity case: initial weights, one batch and the hyperparameters."""
 
     seed: int = 0
-    batch_size: int = 1024
-    num_steps: int = 32
-    num_hiddens: int = 32
-    lr: float = 1.0
-    clip: float = 1.0
+    batch_size: int = BOOK.batch_size
+    num_steps: int = BOOK.num_steps
+    num_hiddens: int = BOOK.num_hiddens
+    lr: float = BOOK.lr
+    clip: float = BOOK.clip
     params: dict[str, np.ndarray] = field(default_factory=dict)
     X: np.ndarray | None = None
     Y: np.ndarray | None = None
@@ -65,8 +66,9 @@ class Case:
         return families.get(self.family).reference
 
 
-def make_case(seed: int = 0, batch_size: int = 1024, num_steps: int = 32,
-              num_hiddens: int = 32, lr: float = 1.0, clip: float | None = None,
+def make_case(seed: int = 0, batch_size: int = BOOK.batch_size,
+              num_steps: int = BOOK.num_steps, num_hiddens: int = BOOK.num_hiddens,
+              lr: float = BOOK.lr, clip: float | None = None,
               sigma: float = 0.1, family: str = families.RNN_LM_SCRATCH.name) -> Case:
     """Weights from N(0, sigma) (larger than the book's 0.01, so the gradients are not tiny and
     every term matters) and one batch of training windows. ``clip=None`` picks half the
@@ -84,8 +86,9 @@ def make_case(seed: int = 0, batch_size: int = 1024, num_steps: int = 32,
 
 
 def layer_table(backend: str, concise: bool, case: Case | None = None) -> layer_map.LayerMap:
-    """The backend's LAYER_MAP for its concise model (framework weights <-> canonical names);
+    """The backend's layer map for its concise model (framework weights <-> canonical names);
     empty for the scratch model, whose parameters are the canonical ones."""
+    load_backend(backend)  # a backend registers its layer maps when it is imported
     return (case or Case()).family_for(concise).layer_table(backend)
 
 
@@ -226,12 +229,14 @@ def greedy(backend: str, case: Case, prefix: str = "it has", num_preds: int = 20
 
 def train_run(backend: str, epochs: int, seed: int = 0,
               family: str = families.RNN_LM_SCRATCH.name) -> dict[str, float]:
-    """The book's run (batch 1024, 32 steps, 32 hidden, lr 1, clip 1) from one seed."""
+    """The book's run (``BOOK``: batch 1024, 32 steps, 32 hidden, lr 1, clip 1) from one
+    seed."""
     d2l = load_backend(backend)
     d2l.seed(seed)
-    data = d2l.TimeMachine(batch_size=1024, num_steps=32)
-    model = families.get(family).build(d2l, len(data.vocab), {"num_hiddens": 32, "lr": 1})
-    trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=1)
+    data = d2l.TimeMachine(batch_size=BOOK.batch_size, num_steps=BOOK.num_steps)
+    model = families.get(family).build(d2l, len(data.vocab), {"num_hiddens": BOOK.num_hiddens,
+                                                              "lr": BOOK.lr})
+    trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=BOOK.clip)
     start = time.perf_counter()
     trainer.fit(model, data)
     seconds = time.perf_counter() - start
@@ -240,15 +245,18 @@ def train_run(backend: str, epochs: int, seed: int = 0,
             "s_per_epoch": seconds / len(trainer.metrics)}
 
 
-def available() -> list[str]:
-    out = []
+def available(out: Any = sys.stderr) -> list[str]:
+    """The backends that import; each one that does not is named on ``out`` with its error
+    (a framework not installed, or a broken install), never silently dropped."""
+    ok = []
     for name in BACKENDS:
         try:
             load_backend(name)
-        except ImportError:
+        except ImportError as err:
+            print(f"parity: backend {name} skipped: it does not import ({err})", file=out)
             continue
-        out.append(name)
-    return out
+        ok.append(name)
+    return ok
 
 
 def report(backends: list[str], epochs: int, out: Any = sys.stdout, concise: bool = False

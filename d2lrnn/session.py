@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from d2lrnn import check_backend, load_backend
-from d2lrnn.core import family as families
+from d2lrnn.core import models as families
 from d2lrnn.core.checkpoint import Checkpoint
+from d2lrnn.core.data import example_data
 from d2lrnn.core.text import Vocab
 
-BOOK = {"batch_size": 1024, "num_steps": 32, "num_hiddens": 32, "lr": 1.0, "clip": 1.0,
-        "epochs": 100}
+#: the from-scratch section's run, the default of the session and the command line
+BOOK = families.book_run("rnn-scratch").asdict()
 
 
 @dataclass
@@ -41,8 +42,9 @@ class Run:
         return self.model.predict(prefix, num_preds, self.vocab, **sampling)
 
 
-def train(backend: str, epochs: int = 100, batch_size: int = 1024, num_steps: int = 32,
-          num_hiddens: int = 32, lr: float = 1.0, clip: float = 1.0, seed: int | None = 0,
+def train(backend: str, epochs: int = BOOK["epochs"], batch_size: int = BOOK["batch_size"],
+          num_steps: int = BOOK["num_steps"], num_hiddens: int = BOOK["num_hiddens"],
+          lr: float = BOOK["lr"], clip: float = BOOK["clip"], seed: int | None = 0,
           corpus: str | os.PathLike | None = None,
           on_epoch: Callable[[Any], None] | None = None,
           on_start: Callable[[Any], None] | None = None,
@@ -89,11 +91,12 @@ def from_checkpoint(backend: str, ckpt: Checkpoint, family: str | None = None) -
     scratch model's weights in a concise one)."""
     model_family = families.get(family or ckpt.family)
     d2l = load_backend(check_backend(backend))
-    params = model_family.check(ckpt.params, len(ckpt.vocab), ckpt.hparams)
-    model = model_family.build(d2l, len(ckpt.vocab), ckpt.hparams)
+    params = model_family.check(ckpt.params, ckpt.vocab_sizes(), ckpt.hparams)
+    model = model_family.build(d2l, ckpt.vocab_sizes(), ckpt.hparams)
     trainer = d2l.Trainer(max_epochs=1)
-    data = d2l.TimeMachine(batch_size=1, num_steps=1, num_train=1, num_val=1)
-    trainer.setup(model, data)  # creates parameters (JAX: the TrainState)
+    # creates parameters (JAX: the TrainState) from the family's example batch, no corpus
+    data = example_data(d2l.DataModule, model_family.example_batch(ckpt.vocab_sizes()))
+    trainer.setup(model, data)
     trainer.set_params(params)
     return Run(backend, d2l, model, trainer, ckpt.vocab, dict(ckpt.hparams),
                family=model_family.name)

@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from d2lrnn.core import checkpoint, family
+from d2lrnn.core import checkpoint
+from d2lrnn.core import models as family
 from d2lrnn.core.params import canonical_names
 from d2lrnn.core.text import Vocab
 

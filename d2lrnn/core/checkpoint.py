@@ -17,13 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from d2lrnn.core import family as families
+from d2lrnn.core import models as families
 from d2lrnn.core.atomic import atomic_write
 from d2lrnn.core.text import Vocab
 
 FORMAT = "d2lrnn-checkpoint-2"
 _FIRST_FORMAT = "d2lrnn-rnnlm-1"  # before model families: always rnn-lm-scratch
-_RESERVED = ("format", "family", "vocab", "hparams")
+_RESERVED = ("format", "family", "hparams")
+
+
+def _vocab_key(role: str) -> str:
+    """The file's key of a vocabulary role: 'vocab' (a language model's one vocabulary, as
+    files written before roles existed), 'vocab_src', 'vocab_tgt'."""
+    return "vocab" if role == "vocab" else f"vocab_{role}"
 
 
 class CheckpointError(ValueError):
@@ -33,19 +39,40 @@ class CheckpointError(ValueError):
 @dataclass
 class Checkpoint:
     params: dict[str, np.ndarray]
-    vocab: Vocab
+    vocabs: dict[str, Vocab]
     hparams: dict[str, Any]
     family: str = families.RNN_LM_SCRATCH.name
 
+    def __post_init__(self) -> None:
+        if isinstance(self.vocabs, Vocab):  # a language model's one vocabulary
+            self.vocabs = {"vocab": self.vocabs}
 
-def save(path: str | os.PathLike, params: dict[str, Any], vocab: Vocab,
+    @property
+    def vocab(self) -> Vocab:
+        """A language model's vocabulary."""
+        if "vocab" not in self.vocabs:
+            raise CheckpointError(f"checkpoint of family {self.family!r} has the vocabularies "
+                                  f"{sorted(self.vocabs)}, not one 'vocab'")
+        return self.vocabs["vocab"]
+
+    def vocab_sizes(self) -> dict[str, int]:
+        return {role: len(v) for role, v in self.vocabs.items()}
+
+
+def save(path: str | os.PathLike, params: dict[str, Any], vocab: Vocab | dict[str, Vocab],
          hparams: dict[str, Any], family: str = families.RNN_LM_SCRATCH.name) -> str:
-    """Write a checkpoint atomically (names and shapes checked against ``family``)."""
-    arrays = families.get(family).check(params, len(vocab), hparams)
+    """Write a checkpoint atomically (names and shapes checked against ``family``); ``vocab``
+    is the language model's vocabulary, or the vocabularies by role (``{'src': ..., 'tgt':
+    ...}``) for a sequence-to-sequence family."""
+    model_family = families.get(family)
+    vocabs = vocab if isinstance(vocab, dict) else {"vocab": vocab}
+    sizes = model_family.vocab_sizes({role: len(v) for role, v in vocabs.items()})
+    arrays = model_family.check(params, sizes, hparams)
+    tokens = {_vocab_key(role): np.array(v.idx_to_token, dtype=str)
+              for role, v in vocabs.items()}
     return atomic_write(path, lambda f: np.savez(
-        f, **arrays, vocab=np.array(vocab.idx_to_token, dtype=str),
-        hparams=np.array(json.dumps(hparams)), family=np.array(family),
-        format=np.array(FORMAT)))
+        f, **arrays, **tokens, hparams=np.array(json.dumps(hparams)),
+        family=np.array(family), format=np.array(FORMAT)))
 
 
 def load(path: str | os.PathLike) -> Checkpoint:
@@ -66,15 +93,21 @@ def load(path: str | os.PathLike) -> Checkpoint:
     if fmt not in (FORMAT, _FIRST_FORMAT):
         raise CheckpointError(f"checkpoint: {path!r} is not a {FORMAT} file")
     name = str(files["family"]) if "family" in files else families.RNN_LM_SCRATCH.name
-    missing = [k for k in ("vocab", "hparams") if k not in files]
+    try:
+        family = families.get(name)
+    except ValueError as err:
+        raise CheckpointError(f"checkpoint: {path!r} does not fit together: {err}") from None
+    keys = {role: _vocab_key(role) for role in family.data.vocab_roles}
+    missing = [k for k in (*keys.values(), "hparams") if k not in files]
     if missing:
         raise CheckpointError(f"checkpoint: {path!r} lacks {missing}")
     try:
-        family = families.get(name)
-        vocab = Vocab.from_idx_to_token(files["vocab"].tolist())
+        vocabs = {role: Vocab.from_idx_to_token(files[k].tolist()) for role, k in keys.items()}
         hparams = json.loads(str(files["hparams"]))
-        given = {k: v for k, v in files.items() if k not in _RESERVED}
-        params = family.check(given, len(vocab), hparams, what="checkpoint params")
+        given = {k: v for k, v in files.items()
+                 if k not in _RESERVED and k not in keys.values()}
+        params = family.check(given, {r: len(v) for r, v in vocabs.items()}, hparams,
+                              what="checkpoint params")
     except (ValueError, KeyError, TypeError) as err:
         raise CheckpointError(f"checkpoint: {path!r} does not fit together: {err}") from None
-    return Checkpoint(params, vocab, hparams, name)
+    return Checkpoint(params, vocabs, hparams, name)

@@ -95,6 +95,16 @@ class DataModule(HyperParameters):
                            convert=self.to_tensor)
 
 
+def example_data(data_module: type, arrays: Sequence[np.ndarray]) -> Any:
+    """A backend's data module (``data_module``, e.g. ``d2l.DataModule``) whose training and
+    validation loaders hold the one batch ``arrays`` (a model family's ``example_batch``): what
+    a Trainer needs to create a model's parameters without reading a corpus."""
+    data = data_module()
+    data.batch_size = len(arrays[0])
+    data.get_dataloader = lambda train: data.get_tensorloader(list(arrays), train=False)
+    return data
+
+
 class TimeMachineMethods:
     """The book's TimeMachine methods, framework-free. ``time_machine_class`` puts them on a
     class whose only base is a DataModule, so that the book's redefinition of ``__init__``

@@ -15,6 +15,15 @@ is the book's ``b_h``). Each backend declares one table of ``Slot``s (``LAYER_MA
   b_h's gradient): the reference's view of a split layer, used by parity to clip and step in the
   framework's own parameter space (torch clips over both bias copies and moves each by lr * g).
 
+Gates: a framework tensor that stacks several of the book's parameters (torch's ``nn.GRU``
+``weight_ih_l0`` (3H, I) holds W_xr, W_xz, W_xh in its r, z, n order; Keras's GRU kernel
+(I, 3H) holds z, r, h) is described by one slot per parameter, each with ``part=(k, n)``: the
+k-th of n equal slices along the last axis of the tensor as the book lays it out (after the
+transpose, if any). ``gate_slots`` writes such a group in the framework's gate order. The
+reset-after GRU's candidate biases (``b_in`` and ``b_hn`` in torch's formula) are two distinct
+canonical parameters, ``b_h`` and ``b_hh`` (see ``core/models/cells.py``), each a primary
+slot; the r and z parts of a second bias tensor are non-primary copies of ``b_r`` and ``b_z``.
+
 A framework path ('rnn.rnn.weight_ih_l0', 'rnn/cell/i/kernel') is matched on its tail: a slot
 ``'rnn.weight_ih_l0'`` matches any path ending in those components; what comes before the tail
 is the slot's scope. The canonical name is ``scope + canonical`` with the model's own top-level
@@ -46,9 +55,39 @@ class Slot:
     canonical: str
     transpose: bool = False
     primary: bool = True
+    #: (k, n): this parameter is the k-th of n equal slices of the tensor's last axis (in the
+    #: book's orientation); None: the whole tensor
+    part: tuple[int, int] | None = None
+    #: this parameter lives in row ``row`` of the tensor's first axis (Keras 3's reset-after
+    #: GRU bias (2, 3H): row 0 the input biases, row 1 the recurrent ones); None: no row
+    row: int | None = None
 
 
 LayerMap = Sequence[Slot]
+
+
+def gate_slots(tail: str, canonicals: Sequence[str], transpose: bool = False,
+               primary: bool | Sequence[bool] = True, row: int | None = None
+               ) -> tuple[Slot, ...]:
+    """The slots of one stacked tensor, ``canonicals`` in the framework's gate order, e.g.
+    ``gate_slots("rnn.weight_ih_l0", ("W_xr", "W_xz", "W_xh"), transpose=True)``."""
+    n = len(canonicals)
+    flags = [primary] * n if isinstance(primary, bool) else list(primary)
+    if len(flags) != n:
+        raise ValueError(f"gate_slots({tail!r}): {n} parameters but {len(flags)} primary flags")
+    return tuple(Slot(tail, name, transpose, flag, (k, n), row)
+                 for k, (name, flag) in enumerate(zip(canonicals, flags, strict=True)))
+
+
+def _part(value: np.ndarray, slot: Slot) -> np.ndarray:
+    """The slot's slice of a tensor in the book's orientation."""
+    if slot.row is not None:
+        value = value[slot.row]
+    if slot.part is None:
+        return value
+    k, n = slot.part
+    size = value.shape[-1] // n
+    return value[..., k * size:(k + 1) * size]
 
 
 def split_path(path: Any) -> list[str]:
@@ -60,52 +99,79 @@ def split_path(path: Any) -> list[str]:
     return parts
 
 
-def match(path: Any, table: LayerMap) -> tuple[Slot | None, list[str]]:
-    """The slot whose tail ends ``path`` (longest tail first) and the scope before it."""
+def match_all(path: Any, table: LayerMap) -> tuple[list[Slot], list[str]]:
+    """The slots whose tail ends ``path`` (the longest tail; several for a stacked tensor) and
+    the scope before it."""
     parts = split_path(path)
-    best: tuple[Slot | None, list[str]] = (None, parts[:-1])
+    best: tuple[list[Slot], list[str]] = ([], parts[:-1])
     best_len = 0
     for slot in table:
         tail = split_path(slot.tail)
-        if len(tail) > best_len and parts[-len(tail):] == tail:
-            best, best_len = (slot, parts[:-len(tail)]), len(tail)
+        if len(tail) >= best_len and parts[-len(tail):] == tail:
+            if len(tail) > best_len:
+                best, best_len = ([], parts[:-len(tail)]), len(tail)
+            best[0].append(slot)
     return best
+
+
+def match(path: Any, table: LayerMap) -> tuple[Slot | None, list[str]]:
+    """The first slot whose tail ends ``path`` (longest tail first) and the scope before it."""
+    slots, scope = match_all(path, table)
+    return (slots[0] if slots else None), scope
+
+
+def resolve_all(paths: Iterable[Any], table: LayerMap, keep_scope: bool = False
+                ) -> list[tuple[Any, list[tuple[str, Slot | None]]]]:
+    """(framework path, [(canonical name, slot)]) for every path: one entry per parameter a
+    tensor holds (several for stacked gates; (last name, None) for an unmatched path)."""
+    out = []
+    for path in paths:
+        slots, scope = match_all(path, table)
+        if not slots:
+            out.append((path, [(split_path(path)[-1], None)]))
+            continue
+        # the outer attribute ('rnn' of the LM) is not part of the canonical name
+        inner = scope[1:] if keep_scope else []
+        out.append((path, [(".".join([*inner, s.canonical]), s) for s in slots]))
+    return out
 
 
 def resolve(paths: Iterable[Any], table: LayerMap, keep_scope: bool = False
             ) -> list[tuple[Any, str, Slot | None]]:
-    """(framework path, canonical name, slot or None) for every path."""
-    out = []
-    for path in paths:
-        slot, scope = match(path, table)
-        if slot is None:
-            name = split_path(path)[-1]
-        else:
-            # the outer attribute ('rnn' of the LM) is not part of the canonical name
-            inner = scope[1:] if keep_scope else []
-            name = ".".join([*inner, slot.canonical])
-        out.append((path, name, slot))
-    return out
+    """(framework path, canonical name, slot or None) for every parameter of every path."""
+    return [(path, name, slot) for path, entries in resolve_all(paths, table, keep_scope)
+            for name, slot in entries]
 
 
 def _oriented(value: np.ndarray, slot: Slot | None) -> np.ndarray:
     return value.T if slot is not None and slot.transpose else value
 
 
+def _entries(named: Iterable[tuple[Any, Any]], table: LayerMap, keep_scope: bool
+             ) -> list[tuple[Any, str, Slot | None, np.ndarray]]:
+    """(path, canonical name, slot, value) per parameter, the value sliced and in the book's
+    orientation (unmatched paths: their own value)."""
+    named = list(named)
+    out = []
+    for (path, entries), (_, value) in zip(resolve_all([p for p, _ in named], table,
+                                                       keep_scope), named, strict=True):
+        for name, slot in entries:
+            v = value if slot is None else _part(_oriented(np.asarray(value), slot), slot)
+            out.append((path, name, slot, v))
+    return out
+
+
 def to_canonical(named: Iterable[tuple[Any, Any]], table: LayerMap,
                  keep_scope: bool = False) -> dict[str, np.ndarray]:
     """Framework (path, NumPy array) pairs -> canonical arrays; copies of a split parameter are
     summed (b_h = b_ih + b_hh)."""
-    named = list(named)
     out: dict[str, np.ndarray] = {}
     plain = []
-    for (path, name, slot), (_, value) in zip(resolve([p for p, _ in named], table, keep_scope),
-                                              named, strict=True):
+    for path, name, slot, value in _entries(named, table, keep_scope):
         if slot is None:
             plain.append((path, np.array(value, copy=True)))
             continue
-        value = _oriented(np.asarray(value), slot)
-        out[name] = out[name] + value if name in out else value.copy()
+        out[name] = out[name] + value if name in out else np.array(value, copy=True)
     for name, value in leaf_names(plain).items():
         if name in out:
             raise ValueError(f"two parameters are both called {name!r}; canonical names must "
@@ -118,18 +184,16 @@ def grads_to_canonical(named: Iterable[tuple[Any, Any]], table: LayerMap,
                        keep_scope: bool = False, rtol: float = 1e-5) -> dict[str, np.ndarray]:
     """Framework gradients -> canonical gradients: a split parameter's gradient is its primary
     copy's; every other copy must carry the same gradient (within ``rtol``)."""
-    named = list(named)
     primary: dict[str, np.ndarray] = {}
     others: list[tuple[str, np.ndarray]] = []
     plain = []
-    for (path, name, slot), (_, g) in zip(resolve([p for p, _ in named], table, keep_scope),
-                                          named, strict=True):
+    for path, name, slot, g in _entries(named, table, keep_scope):
         if slot is None:
             plain.append((path, np.array(g, copy=True)))
         elif slot.primary:
-            primary[name] = _oriented(np.asarray(g), slot).copy()
+            primary[name] = np.array(g, copy=True)
         else:
-            others.append((name, _oriented(np.asarray(g), slot)))
+            others.append((name, g))
     for name, g in others:
         want = primary[name]
         scale = float(np.max(np.abs(want))) or 1.0
@@ -145,11 +209,18 @@ def to_framework(params: Mapping[str, Any], paths: Iterable[Any], table: LayerMa
     the transpose; a split parameter whole in its primary copy, zeros in the others). The caller
     checks shapes against its own parameters."""
     out = {}
-    for path, name, slot in resolve(paths, table, keep_scope):
-        value = np.asarray(params[name], dtype=np.float32)
-        if slot is not None and not slot.primary:
-            value = np.zeros_like(value)
-        out[path] = np.ascontiguousarray(_oriented(value, slot))
+    for path, entries in resolve_all(paths, table, keep_scope):
+        rows: dict[int | None, list[tuple[int, np.ndarray]]] = {}
+        for name, slot in entries:
+            value = np.asarray(params[name], dtype=np.float32)
+            if slot is not None and not slot.primary:
+                value = np.zeros_like(value)
+            k = slot.part[0] if slot is not None and slot.part is not None else 0
+            rows.setdefault(slot.row if slot is not None else None, []).append((k, value))
+        joined = {r: np.concatenate([v for _, v in sorted(parts, key=lambda p: p[0])], axis=-1)
+                  for r, parts in rows.items()}
+        value = joined[None] if None in joined else np.stack([joined[r] for r in sorted(joined)])
+        out[path] = np.ascontiguousarray(_oriented(value, entries[0][1]))
     return out
 
 
@@ -158,10 +229,16 @@ def canonical_shapes(named_shapes: Iterable[tuple[Any, tuple[int, ...]]], table:
     """Framework (path, shape) pairs -> canonical name -> canonical shape."""
     out = {}
     named_shapes = list(named_shapes)
-    for (_, name, slot), (_, shape) in zip(
-            resolve([p for p, _ in named_shapes], table, keep_scope), named_shapes, strict=True):
-        out[name] = tuple(reversed(shape)) if slot is not None and slot.transpose \
-            else tuple(shape)
+    for (_, entries), (_, shape) in zip(
+            resolve_all([p for p, _ in named_shapes], table, keep_scope), named_shapes,
+            strict=True):
+        for name, slot in entries:
+            s = tuple(reversed(shape)) if slot is not None and slot.transpose else tuple(shape)
+            if slot is not None and slot.row is not None:
+                s = s[1:]
+            if slot is not None and slot.part is not None:
+                s = (*s[:-1], s[-1] // slot.part[1])
+            out[name] = s
     return out
 
 
@@ -213,10 +290,20 @@ def collapse(values: Mapping[str, np.ndarray], copies_are: str) -> dict[str, np.
 
 
 def check_table(table: LayerMap) -> None:
-    """Every split parameter has exactly one primary copy."""
+    """Every split parameter has exactly one primary copy; the parts of a stacked tensor are
+    0..n-1, each once."""
     primaries: dict[str, int] = {}
     for slot in table:
         primaries[slot.canonical] = primaries.get(slot.canonical, 0) + int(slot.primary)
     bad = [k for k, n in primaries.items() if n != 1]
     if bad:
         raise ValueError(f"layer map: {bad} need exactly one primary slot each")
+    parts: dict[tuple[str, int | None], list[tuple[int, int] | None]] = {}
+    for slot in table:
+        parts.setdefault((slot.tail, slot.row), []).append(slot.part)
+    for (tail, _), got in parts.items():
+        n = got[0][1] if got[0] is not None else 1
+        want = [None] if n == 1 and got == [None] else [(k, n) for k in range(n)]
+        if sorted(got, key=str) != sorted(want, key=str):
+            raise ValueError(f"layer map: the parts of {tail!r} must be (0..{n - 1}, {n}) "
+                             f"once each; got {got}")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from d2lrnn.core import decoding
+from d2lrnn.core.models.cells import LM_HEAD
 from d2lrnn.core.params import check_lm_args
 
 
@@ -26,10 +27,11 @@ class RNNLMScratchBase:
         self.init_params()
 
     def init_params(self) -> None:
-        # the output layer: W_hq (num_hiddens, vocab_size), b_q (vocab_size,)
-        sigma, randn = self.rnn.sigma, self.ops.randn
-        self.W_hq = self.parameter(randn(self.rnn.num_hiddens, self.vocab_size) * sigma, "W_hq")
-        self.b_q = self.parameter(self.ops.zeros(self.vocab_size), "b_q")
+        # the output layer's table: W_hq (num_hiddens, vocab_size), b_q (vocab_size,)
+        LM_HEAD.create(self, self.head_sizes(), self.rnn.sigma)
+
+    def head_sizes(self) -> dict[str, int]:
+        return {"num_hiddens": self.rnn.num_hiddens, "vocab_size": self.vocab_size}
 
     def training_step(self, batch: Any) -> Any:
         l = self.loss(self(*batch[:-1]), batch[-1])

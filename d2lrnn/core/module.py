@@ -35,6 +35,14 @@ class Module(HyperParameters):
         l = self.loss(self(*batch[:-1]), batch[-1])
         self.plot("loss", l, train=False)
 
+    def new_param(self, param: Any, shape: tuple[int, ...], sigma: float) -> Any:
+        """A trainable parameter for one entry of a parameter table (``core/models/spec.py``):
+        ``d2l.randn(*shape) * sigma`` or zeros, through the backend's tensor aliases
+        (``self.ops``) and its ``parameter(value, name)``. JAX overrides it (``self.param``)."""
+        value = (self.ops.randn(*shape) * sigma if param.init == "normal"
+                 else self.ops.zeros(shape))
+        return self.parameter(value, param.name)
+
     def detach(self, value: Any) -> Any:
         """``value`` without autograd history (backends override), so the board keeps no graph
         alive."""

@@ -2,17 +2,19 @@
 
     H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)
 
-The parameters are ``W_xh`` (num_inputs, num_hiddens), ``W_hh`` (num_hiddens, num_hiddens) and
-``b_h`` (num_hiddens,), drawn from the shared seeded stream (``ops.randn``) in the book's order. A
-backend's ``RNNScratch`` provides ``ops``, its Module's ``parameter(value, name)`` (turn an array
-into a trainable parameter) and one hook, ``begin_state(inputs, state)``: the state to start
-from (zeros on the inputs' device when none is given).
+The parameters are the tanh cell's table (``core/models/cells.py``): ``W_xh`` (num_inputs,
+num_hiddens), ``W_hh`` (num_hiddens, num_hiddens) and ``b_h`` (num_hiddens,), drawn from the
+shared seeded stream (``ops.randn``) in the book's order. A backend's ``RNNScratch`` provides
+``ops``, its Module's ``new_param`` (``core/module.py``; JAX's creates Flax params) and one hook,
+``begin_state(inputs, state)``: the state to start from (zeros on the inputs' device when none is
+given).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from d2lrnn.core.models.cells import RNN
 from d2lrnn.core.params import check_rnn_args
 
 
@@ -25,10 +27,14 @@ class RNNScratchBase:
         check_rnn_args(num_inputs, num_hiddens, sigma)
         super().__init__()
         self.save_hyperparameters()
-        randn, zeros = self.ops.randn, self.ops.zeros
-        self.W_xh = self.parameter(randn(num_inputs, num_hiddens) * sigma, "W_xh")
-        self.W_hh = self.parameter(randn(num_hiddens, num_hiddens) * sigma, "W_hh")
-        self.b_h = self.parameter(zeros(num_hiddens), "b_h")
+        self.create_params()
+
+    def create_params(self) -> None:
+        """W_xh, W_hh, b_h from the cell's table, in the book's order."""
+        RNN.params.create(self, self.param_sizes(), self.sigma)
+
+    def param_sizes(self) -> dict[str, int]:
+        return {"num_inputs": self.num_inputs, "num_hiddens": self.num_hiddens}
 
     def begin_state(self, inputs: Any, state: Any) -> Any:
         """The (batch_size, num_hiddens) state the loop starts from."""

@@ -4,11 +4,20 @@
 its kernel. Same layouts as the book: nothing transposed, nothing split."""
 
 from d2lrnn.core.layer_map import Slot
+from d2lrnn.core.models import RNN_LM_CONCISE, register_layer_maps
 
-LAYER_MAP = (
+#: the concise RNN LM (d2l.RNNLM over d2l.RNN)
+RNN_LM = (
     Slot("cell.i.kernel", "W_xh"),   # (V, H)
     Slot("cell.h.kernel", "W_hh"),   # (H, H)
     Slot("cell.i.bias", "b_h"),      # (H,)
     Slot("linear.kernel", "W_hq"),   # (H, V)
     Slot("linear.bias", "b_q"),      # (V,)
 )
+
+#: one map per model family on a framework layer
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM}
+#: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
+LAYER_MAP = RNN_LM
+
+register_layer_maps("jax", LAYER_MAPS)

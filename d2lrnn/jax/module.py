@@ -18,9 +18,21 @@ from d2lrnn.core import module as core_module
 from d2lrnn.core import params as core_params
 from d2lrnn.core.board import ProgressBoard
 from d2lrnn.jax.layer_map import LAYER_MAP
+from d2lrnn.jax.tensors import normal_init
 
 
-class Module(nn.Module, core_module.Module):
+class TableParams:
+    """Flax modules whose parameters come from a table (``core/models/spec.py``): ``setup``
+    calls ``table.create(self, sizes, sigma)``, which calls this for each entry."""
+
+    def new_param(self, param: Any, shape: tuple[int, ...], sigma: float) -> Any:
+        """A Flax parameter: N(0, sigma) from the shared seeded NumPy stream (``normal_init``,
+        so one seed gives every backend the same weights), or zeros."""
+        init = normal_init(sigma) if param.init == "normal" else nn.initializers.zeros
+        return self.param(param.name, init, shape)  # type: ignore[attr-defined]
+
+
+class Module(nn.Module, TableParams, core_module.Module):
     """The base class of models: a Flax linen Module with the book's plotting protocol.
     ``loss(params, X, Y, state)`` returns the loss (a scalar, as the book's LinearRegression)
     or ``(loss, aux)`` (as its Classifier); ``loss_and_aux`` reads both as ``(loss, aux)``."""

@@ -13,11 +13,10 @@ from d2lrnn.core import params as core_params
 from d2lrnn.core.lm import RNNLMScratchBase
 from d2lrnn.core.rnn import RNNScratchBase
 from d2lrnn.jax import tensors
-from d2lrnn.jax.module import Classifier
-from d2lrnn.jax.tensors import normal_init
+from d2lrnn.jax.module import Classifier, TableParams
 
 
-class RNNScratch(RNNScratchBase, nn.Module):
+class RNNScratch(RNNScratchBase, TableParams, nn.Module):
     """The RNN model implemented from scratch (the loop: ``d2lrnn/core/rnn.py``)."""
 
     ops = tensors
@@ -31,12 +30,9 @@ class RNNScratch(RNNScratchBase, nn.Module):
         super().__post_init__()
 
     def setup(self) -> None:
-        # Weights come from the seeded NumPy stream (same as the other backends for one seed).
-        self.W_xh = self.param("W_xh", normal_init(self.sigma),
-                               (self.num_inputs, self.num_hiddens))
-        self.W_hh = self.param("W_hh", normal_init(self.sigma),
-                               (self.num_hiddens, self.num_hiddens))
-        self.b_h = self.param("b_h", nn.initializers.zeros, (self.num_hiddens,))
+        # The cell's table (Module.new_param: Flax params drawn from the seeded NumPy stream,
+        # the same as the other backends for one seed).
+        self.create_params()
 
     def begin_state(self, inputs: jax.Array, state: Any) -> jax.Array:
         if state is None:
@@ -62,9 +58,7 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
     def setup(self) -> None:
         if isinstance(self.rnn, RNNScratch):
             _ = self.rnn.W_xh  # set up the RNN's parameters first: the other tabs' draw order
-        self.W_hq = self.param("W_hq", normal_init(self.rnn.sigma),
-                               (self.rnn.num_hiddens, self.vocab_size))
-        self.b_q = self.param("b_q", nn.initializers.zeros, (self.vocab_size,))
+        self.init_params()
 
     def training_step(self, params: Any, batch: Any, state: Any) -> Any:
         value, grads = jax.value_and_grad(

@@ -18,7 +18,11 @@ from d2lrnn.jax.tensors import get_key
 
 
 class TrainState(train_state.TrainState):
-    """Flax's TrainState (params, optimizer state, step, apply_fn)."""
+    """Flax's TrainState (params, optimizer state, step, apply_fn) and, as the book's, a
+    ``dropout_rng``: models with dropout pass ``rngs={'dropout': state.dropout_rng}`` to
+    ``apply``; the jitted step gives every batch a fresh key."""
+
+    dropout_rng: Any = None
 
 
 class Trainer(core_trainer.Trainer):
@@ -48,10 +52,12 @@ class Trainer(core_trainer.Trainer):
         loader = self.train_dataloader
         first = loader.first() if hasattr(loader, "first") else next(iter(loader))
         dummy_input = first[:-1]
-        variables = self.model.apply_init(dummy_input, key=key if key is not None
-                                          else get_key())
+        key = key if key is not None else get_key()
+        variables = self.model.apply_init(dummy_input, key=key)
+        # the dropout key is derived from the initialisation key (the initialisation itself
+        # is unchanged: same key, same weights)
         return TrainState.create(apply_fn=self.model.apply, params=variables["params"],
-                                 tx=self.optim)
+                                 tx=self.optim, dropout_rng=jax.random.fold_in(key, 1))
 
     def prepare_fit(self) -> None:
         enable_compilation_cache()  # compiled steps are reused across runs (cache.py)
@@ -65,14 +71,15 @@ class Trainer(core_trainer.Trainer):
         # fit). __del__ then drops this trainer's compiled executables.
         me = weakref.ref(self)
 
-        def rebuild(step: Any, params: Any, opt_state: Any) -> TrainState:
+        def rebuild(step: Any, params: Any, opt_state: Any, dropout_rng: Any) -> TrainState:
             trainer = me()
             return TrainState(step=step, apply_fn=trainer.model.apply, params=params,
-                              tx=trainer.optim, opt_state=opt_state)
+                              tx=trainer.optim, opt_state=opt_state, dropout_rng=dropout_rng)
 
-        def train_step(step: Any, params: Any, opt_state: Any, batch: Any) -> Any:
+        def train_step(step: Any, params: Any, opt_state: Any, dropout_rng: Any,
+                       batch: Any) -> Any:
             trainer = me()
-            state = rebuild(step, params, opt_state)
+            state = rebuild(step, params, opt_state, dropout_rng)
             with trainer.capturing("train") as recorded:  # runs only while tracing
                 value, grads = trainer.model.training_step(state.params, batch, state)
                 clip = trainer.gradient_clip_val
@@ -80,12 +87,15 @@ class Trainer(core_trainer.Trainer):
                     grads = trainer.clip_gradients(clip, grads)
                 state = state.apply_gradients(grads=grads)
             loss = value[0] if isinstance(value, tuple) else value
-            return (state.step, state.params, state.opt_state, loss,
+            # the next batch's dropout key (the book's Trainer splits it after every update)
+            next_rng = jax.random.split(dropout_rng)[0]
+            return (state.step, state.params, state.opt_state, next_rng, loss,
                     trainer.captured_values(recorded))
 
-        def val_step(step: Any, params: Any, opt_state: Any, batch: Any) -> Any:
+        def val_step(step: Any, params: Any, opt_state: Any, dropout_rng: Any,
+                     batch: Any) -> Any:
             trainer = me()
-            state = rebuild(step, params, opt_state)
+            state = rebuild(step, params, opt_state, dropout_rng)
             with trainer.capturing("val") as recorded:
                 trainer.model.validation_step(state.params, batch, state)
             return trainer.captured_values(recorded)
@@ -109,15 +119,17 @@ class Trainer(core_trainer.Trainer):
 
     def fit_batch(self, batch: Any) -> Any:
         s = self.state
-        step, params, opt_state, loss, values = self._train_step(
-            s.step, s.params, s.opt_state, tuple(batch))
-        self.state = s.replace(step=step, params=params, opt_state=opt_state)
+        step, params, opt_state, dropout_rng, loss, values = self._train_step(
+            s.step, s.params, s.opt_state, s.dropout_rng, tuple(batch))
+        self.state = s.replace(step=step, params=params, opt_state=opt_state,
+                               dropout_rng=dropout_rng)
         self.replay("train", values)
         return loss
 
     def validate_batch(self, batch: Any) -> None:
         s = self.state
-        self.replay("val", self._val_step(s.step, s.params, s.opt_state, tuple(batch)))
+        self.replay("val", self._val_step(s.step, s.params, s.opt_state, s.dropout_rng,
+                                          tuple(batch)))
 
     def clip_gradients(self, grad_clip_val: float, grads: Any) -> Any:
         """g <- min(1, theta / ||g||) g over all leaves (traceable: no Python ``if``)."""

@@ -4,12 +4,39 @@ own name (``rnn.rnn.kernel``): ``SimpleRNN`` keeps W_xh, W_hh, b_h as ``kernel``
 ``recurrent_kernel``, ``bias``; ``Dense`` (the LM's ``self.linear``) W_hq, b_q as ``kernel``,
 ``bias``. Same layouts as the book: nothing transposed, nothing split."""
 
-from d2lrnn.core.layer_map import Slot
+from d2lrnn.core.layer_map import Slot, gate_slots
+from d2lrnn.core.models import RNN_LM_CONCISE, register_layer_maps
 
-LAYER_MAP = (
+#: the concise RNN LM (d2l.RNNLM over d2l.RNN)
+RNN_LM = (
     Slot("rnn.kernel", "W_xh"),             # (V, H)
     Slot("rnn.recurrent_kernel", "W_hh"),   # (H, H)
     Slot("rnn.bias", "b_h"),                # (H,)
     Slot("linear.kernel", "W_hq"),          # (H, V)
     Slot("linear.bias", "b_q"),             # (V,)
 )
+
+#: Keras 3 ``GRU`` (reset_after=True, its default; under the model's ``rnn``): gates stacked
+#: z, r, h along the last axis; bias (2, 3H): row 0 the input biases, row 1 the recurrent
+#: ones. b_z, b_r are split into two summed copies; b_h (input side) and b_hh (recurrent side)
+#: are the reset-after GRU's two candidate biases.
+GRU = (
+    *gate_slots("rnn.kernel", ("W_xz", "W_xr", "W_xh")),
+    *gate_slots("rnn.recurrent_kernel", ("W_hz", "W_hr", "W_hh")),
+    *gate_slots("rnn.bias", ("b_z", "b_r", "b_h"), row=0),
+    *gate_slots("rnn.bias", ("b_z", "b_r", "b_hh"), primary=(False, False, True), row=1),
+)
+
+#: Keras 3 ``LSTM``: gates stacked i, f, c, o; one bias.
+LSTM = (
+    *gate_slots("rnn.kernel", ("W_xi", "W_xf", "W_xc", "W_xo")),
+    *gate_slots("rnn.recurrent_kernel", ("W_hi", "W_hf", "W_hc", "W_ho")),
+    *gate_slots("rnn.bias", ("b_i", "b_f", "b_c", "b_o")),
+)
+
+#: one map per model family on a framework layer
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM}
+#: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
+LAYER_MAP = RNN_LM
+
+register_layer_maps("tensorflow", LAYER_MAPS)
