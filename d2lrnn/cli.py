@@ -182,12 +182,28 @@ def check_paths(args: argparse.Namespace) -> None:
     out = getattr(args, "out", None)
     if out is not None and os.path.exists(out) and not os.path.isdir(out):
         raise SystemExit(_usage(args, f"argument --out: {out!r} is a file, not a directory"))
+    if out is not None and not os.path.exists(out):
+        blocker = _file_above(out)
+        if blocker is not None:
+            raise SystemExit(_usage(args, f"argument --out: cannot make the directory {out!r}: "
+                                          f"{blocker!r} is a file, not a directory"))
     corpus = getattr(args, "corpus", None)
     if corpus is not None and not os.path.isfile(corpus):
         raise SystemExit(_usage(args, f"argument --corpus: no such file {corpus!r}"))
     ckpt = getattr(args, "checkpoint", None)
+    if ckpt is not None and os.path.isdir(ckpt):
+        raise SystemExit(_usage(args, f"argument --checkpoint: {ckpt!r} is a directory; give "
+                                      "the checkpoint file in it (e.g. model.npz)"))
     if ckpt is not None and not os.path.isfile(ckpt):
         raise SystemExit(_usage(args, f"argument --checkpoint: no such file {ckpt!r}"))
+
+
+def _file_above(path: str) -> str | None:
+    """The nearest existing ancestor of ``path`` if it is not a directory (``--out a_file/sub``)."""
+    parent = os.path.dirname(os.path.abspath(path))
+    while parent and not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    return parent if parent and not os.path.isdir(parent) else None
 
 
 def _usage(args: argparse.Namespace, message: str) -> int:

@@ -117,6 +117,16 @@ def test_checkpoint_errors(trained, tmp_path, capsys):
         checkpoint.load(tmp_path / "mismatch.npz")
     assert cli.main(["generate", "--checkpoint", str(truncated), "--prefix", "a"]) == 2
     assert "truncated" in capsys.readouterr().err
+    # weights that are not finite (a diverged run): refused, not a prefix printed alone
+    arrays = dict(np.load(good, allow_pickle=False))
+    arrays["W_hh"] = np.full_like(arrays["W_hh"], np.nan)
+    np.savez(tmp_path / "nan.npz", **arrays)
+    with pytest.raises(checkpoint.CheckpointError, match="not finite .* in W_hh"):
+        checkpoint.load(tmp_path / "nan.npz")
+    assert cli.main(["generate", "--checkpoint", str(tmp_path / "nan.npz"), "--prefix",
+                     "a"]) == 2
+    err = capsys.readouterr().err
+    assert "not finite" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("content, match", [

@@ -41,6 +41,9 @@ BAD = [
     (["train", "--backend", "pytorch"], "did you mean 'torch'?"),
     (["compare", "--backends", "tf", "--epochs", "1"], "did you mean 'tensorflow'?"),
     (["train", "--out", "{file}"], "--out"),
+    (["train", "--out", "{file}/sub"], "argument --out: cannot make the directory"),
+    (["generate", "--checkpoint", "{dir}", "--prefix", "a"], "is a directory; give the "
+                                                             "checkpoint file"),
     (["train", "--corpus", "{missing}"], "--corpus"),
     (["train", "--prefix", ""], "--prefix"),
     (["generate", "--checkpoint", "{missing}", "--prefix", "a"], "--checkpoint"),
@@ -71,7 +74,8 @@ def test_bad_flags_fail_before_any_framework_import_naming_the_flag(tmp_path):
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a directory, not a checkpoint\n")
     out = tmp_path / "run"
-    argvs = [[a.format(file=a_file, missing=tmp_path / "missing.npz") for a in argv]
+    argvs = [[a.format(file=a_file, missing=tmp_path / "missing.npz", dir=tmp_path)
+              for a in argv]
              + (["--out", str(out)] if argv[0] == "train" and "--out" not in argv else [])
              for argv, _ in BAD]
     proc = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argvs),

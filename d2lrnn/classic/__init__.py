@@ -3,8 +3,15 @@
 
     from d2lrnn.classic import torch as d2l        # or mxnet, tensorflow, jax
 
-Importing ``d2lrnn.classic`` imports no deep-learning framework; each backend module imports
+Importing ``d2lrnn.classic`` imports no deep-learning framework; each backend package imports
 its own, and only when it is imported.
+
+Layout: one package per framework (``torch/``, ``mxnet/``, ``tensorflow/``, ``jax/``), each an
+``__init__.py`` that assembles the book's surface (``d2lrnn/core/names.py``) and one module per
+chapter with that framework's own code (``ch8.py``; chapter 9 becomes ``ch9.py`` beside it).
+Framework-free and written once: ``common.py`` (the assembly, the data section, the scratch
+model's frame), ``train.py`` (the loops over each framework's hooks), ``text.py`` (the text
+pipeline), ``utils.py`` (``Timer``, ``Accumulator``, ``Animator``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Each backend supplies a ``Ch8Hooks`` subclass with what differs: the initial state, cutting
 the state off the previous minibatch's graph, one training step (forward, loss, backward,
-clipping, update) and one decoding step. The loops here do the rest as the book does: the
+clipping, update) and one decoding step; ``book_functions(hooks)`` gives it the book's
+``predict_ch8``, ``train_epoch_ch8`` and ``train_ch8`` over those hooks, and
+``book_evaluate_loss`` its ``evaluate_loss``. The loops here do the rest as the book does: the
 state is initialised on the first minibatch (every minibatch with random sampling), the loss
 is averaged over tokens, perplexity is exp of it, the Animator gets a point every 10 epochs
 and a 50-character prediction is printed.
@@ -14,16 +16,16 @@ epoch, so a training step never waits for the host.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from d2lrnn import config
-from d2lrnn.classic.utils import Animator, Timer
+from d2lrnn.classic.utils import Accumulator, Animator, Timer
 from d2lrnn.core.checks import nonnegative_int, positive_int, positive_number
 
 
 class Ch8Hooks:
-    """What a framework provides to the chapter 8 loops (see each backend's file)."""
+    """What a framework provides to the chapter 8 loops (see each backend's ``ch8.py``)."""
 
     def begin_state(self, net: Any, batch_size: int, device: Any) -> Any:
         raise NotImplementedError
@@ -150,6 +152,61 @@ def train_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], vocab: Any, 
     global last_animator
     last_animator = animator  # the last run's plot, e.g. to save it headless
     return ppl, speed
+
+
+# the loops under other names, for the wrappers below (which take the book's names)
+_predict_loop, _epoch_loop, _train_loop = predict_ch8, train_epoch_ch8, train_ch8
+
+
+def book_functions(hooks: Ch8Hooks, optional_device: bool = False
+                   ) -> tuple[Callable[..., str], Callable[..., tuple[float, float]],
+                              Callable[..., None]]:
+    """The book's ``predict_ch8``, ``train_epoch_ch8`` and ``train_ch8`` (the PyTorch and
+    MXNet tabs' signatures) over ``hooks``; with ``optional_device``, ``device`` defaults to
+    None (JAX places arrays itself). They belong to the module of the hooks' class."""
+
+    def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Any, device: Any) -> str:
+        """Generate new characters following the ``prefix``."""
+        return _predict_loop(hooks, prefix, num_preds, net, vocab, device)
+
+    def train_epoch_ch8(net: Any, train_iter: Any, loss: Any, updater: Any, device: Any,
+                        use_random_iter: bool) -> tuple[float, float]:
+        """Train a net within one epoch (defined in Chapter 8)."""
+        return _epoch_loop(hooks, net, train_iter, loss, updater, device, use_random_iter)
+
+    def train_ch8(net: Any, train_iter: Any, vocab: Any, lr: float, num_epochs: int,
+                  device: Any, use_random_iter: bool = False) -> None:
+        """Train a model (defined in Chapter 8)."""
+        _train_loop(hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
+
+    if optional_device:
+        predict_ch8.__defaults__ = (None,)
+        train_ch8.__defaults__ = (None, False)
+    functions = predict_ch8, train_epoch_ch8, train_ch8
+    for fn in functions:
+        fn.__module__, fn.__qualname__ = type(hooks).__module__, fn.__name__
+    return functions
+
+
+def book_evaluate_loss(tensors: Any, reshape_labels: bool, module: str
+                       ) -> Callable[[Any, Iterable[Any], Any], float]:
+    """The book's ``evaluate_loss`` over a backend's tensor aliases (``reduce_sum``, ``size``,
+    ``reshape``); ``reshape_labels``: the labels take the outputs' shape first, as the PyTorch
+    tab does. It belongs to ``module``."""
+
+    def evaluate_loss(net: Callable[..., Any], data_iter: Iterable[Any], loss: Any) -> float:
+        """Evaluate the loss of a model on the given dataset."""
+        metric = Accumulator(2)  # sum of losses, no. of examples
+        for X, y in data_iter:
+            out = net(X)
+            if reshape_labels:
+                y = tensors.reshape(y, out.shape)
+            l = loss(out, y)
+            metric.add(tensors.reduce_sum(l), tensors.size(l))
+        return metric[0] / metric[1]
+
+    evaluate_loss.__module__, evaluate_loss.__qualname__ = module, "evaluate_loss"
+    return evaluate_loss
 
 
 def grad_norm_check(theta: Any) -> float:

@@ -110,4 +110,8 @@ def load(path: str | os.PathLike) -> Checkpoint:
                               what="checkpoint params")
     except (ValueError, KeyError, TypeError) as err:
         raise CheckpointError(f"checkpoint: {path!r} does not fit together: {err}") from None
+    bad = sorted(k for k, v in params.items() if not np.isfinite(v).all())
+    if bad:
+        raise CheckpointError(f"checkpoint: {path!r} holds values that are not finite (NaN or "
+                              f"inf) in {', '.join(bad)}: the training that wrote it diverged")
     return Checkpoint(params, vocabs, hparams, name)

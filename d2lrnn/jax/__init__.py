@@ -10,50 +10,19 @@ from d2lrnn.core.download import DATA_URL, download
 from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
+from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.jax import device as _device
+from d2lrnn.jax import tensors as _tensors
 from d2lrnn.jax.concise import RNN, RNNLM
-from d2lrnn.jax.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.regression import LinearRegression
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.jax.tensors import (
-    abs,
-    arange,
-    argmax,
-    astype,
-    concat,
-    cos,
-    exp,
-    expand_dims,
-    eye,
-    float32,
-    get_key,
-    int32,
-    int64,
-    linspace,
-    log,
-    matmul,
-    meshgrid,
-    normal,
-    normal_init,
-    numpy,
-    ones,
-    rand,
-    randn,
-    reduce_mean,
-    reduce_sum,
-    reset_key,
-    reshape,
-    sin,
-    size,
-    stack,
-    swapaxes,
-    tanh,
-    tensor,
-    transpose,
-    zeros,
-)
+from d2lrnn.jax.tensors import get_key, normal_init, reset_key, swapaxes
 from d2lrnn.jax.trainer import Trainer, TrainState
+
+_export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
+_export_names(globals(), _device, _names.DEVICE)  # d2l.try_gpu, d2l.cpu...
 
 BACKEND = "jax"
 

@@ -14,9 +14,11 @@ from d2lrnn.core.download import DATA_URL, download  # noqa: E402
 from d2lrnn.core.plot import lazy_plt as _lazy_plt  # noqa: E402
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: E402
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
+from d2lrnn.core.surface import export_names as _export_names  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
+from d2lrnn.mxnet import device as _device  # noqa: E402
+from d2lrnn.mxnet import tensors as _tensors  # noqa: E402
 from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
-from d2lrnn.mxnet.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu  # noqa: E402
 from d2lrnn.mxnet.module import (  # noqa: E402
     SGD,
     Classifier,
@@ -28,41 +30,11 @@ from d2lrnn.mxnet.module import (  # noqa: E402
 )
 from d2lrnn.mxnet.regression import LinearRegression  # noqa: E402
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
-from d2lrnn.mxnet.tensors import (  # noqa: E402
-    abs,
-    arange,
-    argmax,
-    astype,
-    concat,
-    cos,
-    exp,
-    expand_dims,
-    eye,
-    float32,
-    int32,
-    int64,
-    linspace,
-    log,
-    matmul,
-    meshgrid,
-    normal,
-    numpy,
-    ones,
-    rand,
-    randn,
-    reduce_mean,
-    reduce_sum,
-    reshape,
-    sin,
-    size,
-    stack,
-    swapaxes,
-    tanh,
-    tensor,
-    transpose,
-    zeros,
-)
+from d2lrnn.mxnet.tensors import swapaxes  # noqa: E402
 from d2lrnn.mxnet.trainer import Trainer  # noqa: E402
+
+_export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
+_export_names(globals(), _device, _names.DEVICE)  # d2l.try_gpu, d2l.cpu...
 
 BACKEND = "mxnet"
 

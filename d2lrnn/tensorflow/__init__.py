@@ -13,9 +13,11 @@ from d2lrnn.core.download import DATA_URL, download
 from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
+from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.tensorflow import device as _device
+from d2lrnn.tensorflow import tensors as _tensors
 from d2lrnn.tensorflow.concise import RNN, RNNLM, SimpleRNN
-from d2lrnn.tensorflow.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.tensorflow.module import (
     Classifier,
     DataModule,
@@ -26,41 +28,11 @@ from d2lrnn.tensorflow.module import (
 )
 from d2lrnn.tensorflow.regression import LinearRegression
 from d2lrnn.tensorflow.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.tensorflow.tensors import (
-    abs,
-    arange,
-    argmax,
-    astype,
-    concat,
-    cos,
-    exp,
-    expand_dims,
-    eye,
-    float32,
-    int32,
-    int64,
-    linspace,
-    log,
-    matmul,
-    meshgrid,
-    normal,
-    numpy,
-    ones,
-    rand,
-    randn,
-    reduce_mean,
-    reduce_sum,
-    reshape,
-    sin,
-    size,
-    stack,
-    swapaxes,
-    tanh,
-    tensor,
-    transpose,
-    zeros,
-)
+from d2lrnn.tensorflow.tensors import swapaxes
 from d2lrnn.tensorflow.trainer import Trainer
+
+_export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
+_export_names(globals(), _device, _names.DEVICE)  # d2l.try_gpu, d2l.cpu...
 
 BACKEND = "tensorflow"
 

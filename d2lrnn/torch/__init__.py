@@ -10,9 +10,11 @@ from d2lrnn.core.download import DATA_URL, download
 from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
+from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.torch import device as _device
+from d2lrnn.torch import tensors as _tensors
 from d2lrnn.torch.concise import RNN, RNNLM
-from d2lrnn.torch.device import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from d2lrnn.torch.module import (
     SGD,
     Classifier,
@@ -24,42 +26,11 @@ from d2lrnn.torch.module import (
 )
 from d2lrnn.torch.regression import LinearRegression
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.torch.tensors import (
-    abs,
-    arange,
-    argmax,
-    astype,
-    concat,
-    cos,
-    exp,
-    expand_dims,
-    eye,
-    float32,
-    int32,
-    int64,
-    linspace,
-    log,
-    matmul,
-    meshgrid,
-    normal,
-    numpy,
-    ones,
-    rand,
-    randn,
-    reduce_mean,
-    reduce_sum,
-    reshape,
-    sin,
-    size,
-    stack,
-    swapaxes,
-    tanh,
-    tensor,
-    to,
-    transpose,
-    zeros,
-)
+from d2lrnn.torch.tensors import swapaxes, to
 from d2lrnn.torch.trainer import Trainer
+
+_export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
+_export_names(globals(), _device, _names.DEVICE)  # d2l.try_gpu, d2l.cpu...
 
 BACKEND = "torch"
 

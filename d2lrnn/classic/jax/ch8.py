@@ -1,10 +1,13 @@
-"""``from d2lrnn.classic import jax as d2l``: the older edition's chapter 8 on JAX (the
-edition never had a JAX tab; these are the same names, written for this project).
+"""Chapter 8 (recurrent neural networks) on JAX: what is JAX's own (the edition never had a
+JAX tab; these are the same names, written for this project). The rest is shared
+(``d2lrnn.classic.common``, ``.train``, ``.text``, ``.utils``); ``d2lrnn.classic.jax``
+assembles the book's surface.
 
 Functional parameters: a model holds ``params`` (a dict, e.g. ``W_xh, W_hh, b_h, W_hq, b_q``
 for the scratch model) and a pure ``apply(params, X, state) -> (logits, state)``.
-``train_ch8`` jits one update (loss, ``jax.value_and_grad``, clipping, SGD) and writes the
-trained parameters back to the model.
+``train_ch8`` (``device`` optional) jits one update per minibatch (loss,
+``jax.value_and_grad``, clipping at theta 1, SGD) and writes the trained parameters back to
+the model; ``train_epoch_ch8``'s ``updater`` is that jitted update.
 """
 
 from __future__ import annotations
@@ -17,101 +20,14 @@ import jax
 import numpy as np
 from jax import numpy as jnp
 
-from d2lrnn.classic import text as _text
+from d2lrnn.classic import common as _common
 from d2lrnn.classic import train as _train
-from d2lrnn.classic import utils as _utils
-from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
-    DATA_HUB,
-    Vocab,
-    count_corpus,
-    download,
-    load_corpus_time_machine,
-    read_time_machine,
-    tokenize,
-)
-from d2lrnn.classic.utils import Accumulator, Animator, Timer  # noqa: F401
-from d2lrnn.core import names as _names
-from d2lrnn.core.checks import check_len, check_shape, positive_int  # noqa: F401
-from d2lrnn.core.download import DATA_URL  # noqa: F401
-from d2lrnn.core.plot import lazy_plt as _lazy_plt
-from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: F401
-from d2lrnn.core.random import backend_seed as _backend_seed
-from d2lrnn.core.random import randn as _randn
-from d2lrnn.jax import device as _device
-from d2lrnn.jax.device import cpu, gpu, num_gpus, try_gpu  # noqa: F401
-from d2lrnn.jax.tensors import (  # noqa: F401
-    abs,
-    arange,
-    argmax,
-    astype,
-    concat,
-    cos,
-    exp,
-    expand_dims,
-    eye,
-    float32,
-    get_key,
-    int32,
-    int64,
-    linspace,
-    log,
-    matmul,
-    meshgrid,
-    numpy,
-    ones,
-    reduce_mean,
-    reduce_sum,
-    reset_key,
-    reshape,
-    sin,
-    size,
-    stack,
-    tanh,
-    tensor,
-    transpose,
-    zeros,
-)
+from d2lrnn.core.checks import positive_int as _positive_int
+from d2lrnn.jax import tensors as _tensors
+from d2lrnn.jax.tensors import get_key as _get_key
 
-BACKEND = "jax"
+# -- helpers from earlier chapters that chapter 8 uses ---------------------------------------
 sinh, cosh, sigmoid = jnp.sinh, jnp.cosh, jax.nn.sigmoid
-
-seed = _backend_seed(reset_key, "the JAX key")
-
-
-
-
-def normal(mean: float, std: float, shape: Any) -> jax.Array:
-    """N(mean, std) samples of ``shape`` from the shared seeded NumPy stream (so one seed
-    gives the same weights as on the other frameworks)."""
-    return jnp.asarray(_randn(shape)) * std + mean
-
-
-def randn(*shape: Any) -> jax.Array:
-    return jnp.asarray(_randn(*shape))
-
-
-def rand(*shape: Any) -> jax.Array:
-    from d2lrnn.core.random import weights_rng
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return jnp.asarray(weights_rng().random(shape).astype(np.float32))
-
-
-# -- data ------------------------------------------------------------------------------------
-seq_data_iter_random = _text.bind(_text.seq_data_iter_random, jnp.array)
-seq_data_iter_sequential = _text.bind(_text.seq_data_iter_sequential, jnp.array)
-
-
-class SeqDataLoader(_text.SeqDataLoader):
-    """An iterator to load sequence data."""
-    tensor = staticmethod(jnp.array)
-
-
-def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,
-                           max_tokens: int = 10000) -> tuple[SeqDataLoader, Vocab]:
-    """Return the iterator and the vocabulary of the time machine dataset."""
-    return _text.load_data_time_machine_with(SeqDataLoader, batch_size, num_steps,
-                                             use_random_iter, max_tokens)
 
 
 def load_array(data_arrays: Any, batch_size: int, is_train: bool = True) -> Any:
@@ -119,7 +35,7 @@ def load_array(data_arrays: Any, batch_size: int, is_train: bool = True) -> Any:
     shared data stream when ``is_train``); iterate it once per epoch."""
     from d2lrnn.core.random import data_rng
     arrays = [np.asarray(a) for a in data_arrays]
-    positive_int("batch_size", batch_size)
+    _positive_int("batch_size", batch_size)
 
     class _Loader:
         def __iter__(self):
@@ -134,42 +50,29 @@ def load_array(data_arrays: Any, batch_size: int, is_train: bool = True) -> Any:
     return _Loader()
 
 
-# -- training helpers from earlier chapters --------------------------------------------------
 def sgd(params: Any, grads: Any, lr: float, batch_size: int) -> Any:
     """Minibatch stochastic gradient descent; returns the new parameters (functional)."""
     return jax.tree_util.tree_map(lambda p, g: p - lr * g / batch_size, params, grads)
 
 
-def evaluate_loss(net: Callable[..., Any], data_iter: Any, loss: Any) -> float:
-    """Evaluate the loss of a model on the given dataset."""
-    metric = Accumulator(2)  # sum of losses, no. of examples
-    for X, y in data_iter:
-        out = net(X)
-        l = loss(out, jnp.reshape(y, out.shape))
-        metric.add(jnp.sum(l), jnp.size(l))
-    return metric[0] / metric[1]
+evaluate_loss = _train.book_evaluate_loss(_tensors, reshape_labels=True, module=__name__)
 
 
-# -- chapter 8 -------------------------------------------------------------------------------
+# -- models ----------------------------------------------------------------------------------
 def _one_hot_time_major(X: Any, vocab_size: int) -> jax.Array:
     # X (batch_size, num_steps) -> one-hot (num_steps, batch_size, vocab_size)
     return jax.nn.one_hot(jnp.asarray(X).T, vocab_size, dtype=jnp.float32)
 
 
-class RNNModelScratch:
+class RNNModelScratch(_common.ScratchModel):
     """A RNN Model implemented from scratch: ``params = get_params(vocab_size, num_hiddens,
     device)`` (a dict or list of arrays) and a pure ``forward_fn(inputs, state, params)``."""
 
-    def __init__(self, vocab_size: int, num_hiddens: int, device: Any,
-                 get_params: Callable[..., Any], init_state: Callable[..., Any],
-                 forward_fn: Callable[..., Any]) -> None:
-        self.vocab_size = positive_int("vocab_size", vocab_size)
-        self.num_hiddens = positive_int("num_hiddens", num_hiddens)
-        self.params = get_params(vocab_size, num_hiddens, device)
-        self.init_state, self.forward_fn = init_state, forward_fn
+    def _one_hot(self, X: Any) -> jax.Array:
+        return _one_hot_time_major(X, self.vocab_size)
 
     def apply(self, params: Any, X: Any, state: Any) -> tuple[jax.Array, Any]:
-        return self.forward_fn(_one_hot_time_major(X, self.vocab_size), state, params)
+        return self.forward_fn(self._one_hot(X), state, params)
 
     def __call__(self, X: Any, state: Any) -> tuple[jax.Array, Any]:
         return self.apply(self.params, X, state)
@@ -185,7 +88,7 @@ class RNNModel:
     def __init__(self, rnn_layer: Any, vocab_size: int) -> None:
         from flax import linen as nn
 
-        self.rnn, self.vocab_size = rnn_layer, positive_int("vocab_size", vocab_size)
+        self.rnn, self.vocab_size = rnn_layer, _positive_int("vocab_size", vocab_size)
         self.num_hiddens = rnn_layer.cell.features
 
         class _LM(nn.Module):
@@ -198,7 +101,7 @@ class RNNModel:
 
         self.module = _LM(rnn_layer)
         X = jnp.zeros((1, 1), jnp.int32)
-        self.params = self.module.init(get_key(), _one_hot_time_major(X, vocab_size),
+        self.params = self.module.init(_get_key(), _one_hot_time_major(X, vocab_size),
                                        self.begin_state(None, 1))
 
     def apply(self, params: Any, X: Any, state: Any) -> tuple[jax.Array, Any]:
@@ -211,6 +114,7 @@ class RNNModel:
         return jnp.zeros((batch_size, self.num_hiddens), jnp.float32)
 
 
+# -- training --------------------------------------------------------------------------------
 def grad_clipping(grads: Any, theta: float) -> Any:
     """Clip the gradient: g <- min(1, theta / ||g||) g, ||g|| over all parameters; returns
     the clipped gradients (functional; works under ``jax.jit``)."""
@@ -279,26 +183,4 @@ def _decode(net: Any) -> Callable[..., Any]:
     return fn
 
 
-def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Vocab, device: Any = None) -> str:
-    """Generate new characters following the ``prefix``."""
-    return _train.predict_ch8(_hooks, prefix, num_preds, net, vocab, device)
-
-
-def train_epoch_ch8(net: Any, train_iter: Any, loss: Any, updater: Any, device: Any,
-                    use_random_iter: bool) -> tuple[float, float]:
-    """Train a net within one epoch; ``updater`` is the jitted update of ``train_ch8``."""
-    return _train.train_epoch_ch8(_hooks, net, train_iter, loss, updater, device,
-                                  use_random_iter)
-
-
-def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: int,
-              device: Any = None, use_random_iter: bool = False) -> None:
-    """Train a model (chapter 8): one jitted update per minibatch (value_and_grad, clipping
-    at theta 1, SGD)."""
-    _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, device, use_random_iter)
-
-
-try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
-__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
-
-__all__ = _names.classic_exports("jax")  # the declared surface (d2lrnn/core/names.py)
+predict_ch8, train_epoch_ch8, train_ch8 = _train.book_functions(_hooks, optional_device=True)

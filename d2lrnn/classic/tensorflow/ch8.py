@@ -1,15 +1,17 @@
-"""``from d2lrnn.classic import tensorflow as d2l``: the older edition's chapter 8 on
-TensorFlow 2 / Keras 3, with the TensorFlow tab's own signatures (``train_ch8(net,
-train_iter, vocab, lr, num_epochs, strategy, use_random_iter=False)``, ``predict_ch8(prefix,
-num_preds, net, vocab)``, ``grad_clipping(grads, theta)``, ``RNNModelScratch(vocab_size,
-num_hiddens, init_state, forward_fn, get_params)``).
+"""Chapter 8 (recurrent neural networks) on TensorFlow 2 / Keras 3: what is TensorFlow's own,
+with the TensorFlow tab's own signatures (``train_ch8(net, train_iter, vocab, lr, num_epochs,
+strategy, use_random_iter=False)``, ``predict_ch8(prefix, num_preds, net, vocab)``,
+``grad_clipping(grads, theta)``, ``RNNModelScratch(vocab_size, num_hiddens, init_state,
+forward_fn, get_params)``). The rest is shared (``d2lrnn.classic.common``, ``.train``,
+``.text``, ``.utils``); ``d2lrnn.classic.tensorflow`` assembles the book's surface.
 
 Differences from the book's library, on purpose:
 - ``train_ch8`` runs each minibatch's GradientTape step, clipping and SGD update as one
   ``tf.function`` (the book's ``for X in inputs`` loop unrolls while tracing) and clips
   without a host round trip; a model that cannot be traced trains eagerly after a warning.
-- ``RNN(cell, time_major=True, ...)``: Keras 3 removed ``time_major``; this layer accepts it
-  (the book's rnn-concise cell uses it) and transposes around ``tf.keras.layers.RNN``.
+- ``RNN(cell, time_major=True, ...)`` (``layers``): Keras 3 removed ``time_major``; this layer
+  accepts it (the book's rnn-concise cell uses it) and transposes around
+  ``tf.keras.layers.RNN``.
 - ``RNNModel.begin_state`` accepts the book's ``dtype=`` (Keras 3 cells do not).
 """
 
@@ -22,85 +24,15 @@ from typing import Any
 
 import tensorflow as tf
 
-from d2lrnn.classic import text as _text
 from d2lrnn.classic import train as _train
-from d2lrnn.classic import utils as _utils
-from d2lrnn.classic.text import (  # noqa: F401  (the book's names)
-    DATA_HUB,
-    Vocab,
-    count_corpus,
-    download,
-    load_corpus_time_machine,
-    read_time_machine,
-    tokenize,
-)
-from d2lrnn.classic.utils import Accumulator, Animator, Timer  # noqa: F401
-from d2lrnn.core import names as _names
-from d2lrnn.core.checks import check_len, check_shape, positive_int  # noqa: F401
-from d2lrnn.core.download import DATA_URL  # noqa: F401
-from d2lrnn.core.plot import lazy_plt as _lazy_plt
-from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: F401
-from d2lrnn.core.random import backend_seed as _backend_seed
-from d2lrnn.tensorflow import device as _device
-from d2lrnn.tensorflow.device import cpu, gpu, num_gpus, try_gpu  # noqa: F401
-from d2lrnn.tensorflow.tensors import (  # noqa: F401
-    abs,
-    arange,
-    argmax,
-    astype,
-    concat,
-    cos,
-    exp,
-    expand_dims,
-    eye,
-    float32,
-    int32,
-    int64,
-    linspace,
-    log,
-    matmul,
-    meshgrid,
-    normal,
-    numpy,
-    ones,
-    rand,
-    randn,
-    reduce_mean,
-    reduce_sum,
-    reshape,
-    sin,
-    size,
-    stack,
-    tanh,
-    tensor,
-    transpose,
-    zeros,
-)
+from d2lrnn.classic.tensorflow.layers import CellView as _CellView
+from d2lrnn.core.checks import positive_int as _positive_int
+from d2lrnn.tensorflow import tensors as _tensors
+from d2lrnn.tensorflow.device import try_gpu as _try_gpu
 from d2lrnn.tensorflow.trainer import unrolled_iteration as _unrolled_iteration
 
-BACKEND = "tensorflow"
+# -- helpers from earlier chapters that chapter 8 uses ---------------------------------------
 sinh, cosh, sigmoid = tf.sinh, tf.cosh, tf.sigmoid
-
-seed = _backend_seed(lambda n: tf.random.set_seed(n), "TensorFlow's own generator")
-
-
-
-
-# -- data ------------------------------------------------------------------------------------
-seq_data_iter_random = _text.bind(_text.seq_data_iter_random, tf.constant)
-seq_data_iter_sequential = _text.bind(_text.seq_data_iter_sequential, tf.constant)
-
-
-class SeqDataLoader(_text.SeqDataLoader):
-    """An iterator to load sequence data."""
-    tensor = staticmethod(tf.constant)
-
-
-def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,
-                           max_tokens: int = 10000) -> tuple[SeqDataLoader, Vocab]:
-    """Return the iterator and the vocabulary of the time machine dataset."""
-    return _text.load_data_time_machine_with(SeqDataLoader, batch_size, num_steps,
-                                             use_random_iter, max_tokens)
 
 
 def load_array(data_arrays: Any, batch_size: int, is_train: bool = True) -> tf.data.Dataset:
@@ -111,30 +43,23 @@ def load_array(data_arrays: Any, batch_size: int, is_train: bool = True) -> tf.d
     return dataset.batch(batch_size)
 
 
-# -- training helpers from earlier chapters --------------------------------------------------
 def sgd(params: list[tf.Variable], grads: list[Any], lr: float, batch_size: int) -> None:
     """Minibatch stochastic gradient descent."""
     for param, grad in zip(params, grads, strict=True):
         param.assign_sub(lr * grad / batch_size)
 
 
-def evaluate_loss(net: Callable[..., Any], data_iter: Any, loss: Any) -> float:
-    """Evaluate the loss of a model on the given dataset."""
-    metric = Accumulator(2)  # sum of losses, no. of examples
-    for X, y in data_iter:
-        l = loss(net(X), y)
-        metric.add(tf.reduce_sum(l), size(l))
-    return metric[0] / metric[1]
+evaluate_loss = _train.book_evaluate_loss(_tensors, reshape_labels=False, module=__name__)
 
 
-# -- chapter 8 -------------------------------------------------------------------------------
+# -- models ----------------------------------------------------------------------------------
 class RNNModelScratch:
     """A RNN Model implemented from scratch."""
 
     def __init__(self, vocab_size: int, num_hiddens: int, init_state: Callable[..., Any],
                  forward_fn: Callable[..., Any], get_params: Callable[..., Any]) -> None:
-        self.vocab_size = positive_int("vocab_size", vocab_size)
-        self.num_hiddens = positive_int("num_hiddens", num_hiddens)
+        self.vocab_size = _positive_int("vocab_size", vocab_size)
+        self.num_hiddens = _positive_int("num_hiddens", num_hiddens)
         self.init_state, self.forward_fn = init_state, forward_fn
         self.trainable_variables = get_params(vocab_size, num_hiddens)
 
@@ -146,48 +71,6 @@ class RNNModelScratch:
 
     def begin_state(self, batch_size: int, *args: Any, **kwargs: Any) -> Any:
         return self.init_state(batch_size, self.num_hiddens)
-
-
-class RNN(tf.keras.layers.Layer):
-    """``tf.keras.layers.RNN`` that still accepts ``time_major=True`` (removed in Keras 3):
-    inputs (num_steps, batch_size, features), outputs time-major too."""
-
-    def __init__(self, cell: Any, time_major: bool = False, **kwargs: Any) -> None:
-        layer_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in (
-            "return_sequences", "return_state", "go_backwards", "stateful", "unroll")}
-        super().__init__(**kwargs)
-        self.time_major = time_major
-        self.layer = tf.keras.layers.RNN(cell, **layer_kwargs)
-        self.cell = _CellView(cell)  # get_initial_state(..., dtype=) as the book calls it
-
-    def call(self, inputs: Any, initial_state: Any = None) -> Any:
-        if self.time_major:
-            inputs = tf.transpose(inputs, (1, 0, 2))
-        outputs = self.layer(inputs, initial_state=initial_state)
-        if not self.time_major:
-            return outputs
-        if isinstance(outputs, (list, tuple)):
-            Y, *states = outputs
-            return [_time_major(Y), *states]
-        return _time_major(outputs)
-
-
-class _CellView:
-    """A Keras 3 cell whose ``get_initial_state`` still accepts the book's ``dtype=``."""
-
-    def __init__(self, cell: Any) -> None:
-        self._cell = cell
-
-    def get_initial_state(self, batch_size: int | None = None, dtype: Any = None) -> list[Any]:
-        state = self._cell.get_initial_state(batch_size=batch_size)
-        return list(state) if isinstance(state, (list, tuple)) else [state]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cell, name)
-
-
-def _time_major(Y: Any) -> Any:
-    return tf.transpose(Y, (1, 0, 2)) if len(Y.shape) == 3 else Y
 
 
 class RNNModel(tf.keras.layers.Layer):
@@ -218,6 +101,7 @@ class RNNModel(tf.keras.layers.Layer):
         return cell.get_initial_state(*args, **kwargs)
 
 
+# -- training --------------------------------------------------------------------------------
 def grad_clipping(grads: list[Any], theta: float) -> list[tf.Tensor]:
     """Clip the gradient: g <- min(1, theta / ||g||) g, ||g|| over all gradients (computed
     in TensorFlow, no host round trip; works inside ``tf.function``)."""
@@ -283,7 +167,8 @@ class _Hooks(_train.Ch8Hooks):
 _hooks = _Hooks()
 
 
-def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Vocab) -> str:
+# the TensorFlow tab's signatures: no device (a strategy for train_ch8)
+def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Any) -> str:
     """Generate new characters following the ``prefix``."""
     return _train.predict_ch8(_hooks, prefix, num_preds, net, vocab, None)
 
@@ -295,15 +180,9 @@ def train_epoch_ch8(net: Any, train_iter: Any, loss: Any, updater: Any,
                                   use_random_iter)
 
 
-def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: int,
+def train_ch8(net: Any, train_iter: Any, vocab: Any, lr: float, num_epochs: int,
               strategy: Any, use_random_iter: bool = False) -> None:
     """Train a model (defined in Chapter 8)."""
     _hooks.scope = strategy.scope
     _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, None, use_random_iter,
-                     device_name=try_gpu()._device_name)
-
-
-try_all_gpus = _utils.try_all_gpus_or_cpu(_device)  # the older edition's: [cpu()] without a GPU
-__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
-
-__all__ = _names.classic_exports("tensorflow")  # the declared surface (d2lrnn/core/names.py)
+                     device_name=_try_gpu()._device_name)
