@@ -52,3 +52,36 @@ def test_rnn_model_trains(fw, capsys):
     assert ppl < 15, out  # 28 is guessing
     with pytest.raises(ValueError, match="vocab has 3 tokens"):
         d2l.predict_ch8("ab", 1, net, d2l.Vocab(list("ab")), *args)
+
+
+def test_torch_fused_kernels_have_a_fallback(monkeypatch):
+    """classic torch's sgd and grad_clipping use torch's private _foreach_* kernels when torch
+    has them; without them the same numbers come tensor by tensor."""
+    torch = pytest.importorskip("torch")
+    from d2lrnn.classic.torch import ch8
+
+    def one_step(foreach: bool) -> list:
+        monkeypatch.setattr(ch8, "FOREACH", foreach)
+        torch.manual_seed(0)
+        params = [torch.randn(4, 3, requires_grad=True), torch.randn(3, requires_grad=True)]
+        loss = (params[0] @ params[1]).pow(2).sum() * 10
+        loss.backward()
+
+        class Net:  # a scratch model: its parameters in .params
+            pass
+        net = Net()
+        net.params = params
+        ch8.grad_clipping(net, 0.5)
+        clipped = [p.grad.clone() for p in params]
+        ch8.sgd(params, lr=0.1, batch_size=2)
+        return [*clipped, *(p.detach().clone() for p in params),
+                *(p.grad.clone() for p in params)]
+
+    if not ch8.FOREACH:
+        pytest.skip("this torch has no _foreach_ kernels: only the fallback runs")
+    fused, plain = one_step(True), one_step(False)
+    assert float(torch.linalg.vector_norm(torch.cat([g.flatten() for g in plain[:2]]))) \
+        == pytest.approx(0.5, rel=1e-5)  # clipping was active
+    for a, b in zip(fused, plain, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-7)
+    assert not any(g.any() for g in plain[-2:])  # sgd zeroed the gradients

@@ -25,12 +25,23 @@ def load_array(data_arrays: Any, batch_size: int, is_train: bool = True) -> data
     return data.DataLoader(dataset, batch_size, shuffle=is_train)
 
 
+#: torch's fused multi-tensor kernels (``torch._foreach_*``: private, used by torch.optim) are
+#: used when present, for speed; without them the same arithmetic runs tensor by tensor
+#: (tests/test_classic_models.py checks both give the same numbers).
+FOREACH = all(hasattr(torch, f"_foreach_{op}") for op in ("add_", "zero_", "norm", "mul_"))
+
+
 def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
     """Minibatch stochastic gradient descent (one fused update over all parameters)."""
     with torch.no_grad():
         grads = [p.grad for p in params]
-        torch._foreach_add_(params, grads, alpha=-lr / batch_size)
-        torch._foreach_zero_(grads)
+        if FOREACH:
+            torch._foreach_add_(params, grads, alpha=-lr / batch_size)
+            torch._foreach_zero_(grads)
+            return
+        for p, g in zip(params, grads, strict=True):
+            p.add_(g, alpha=-lr / batch_size)
+            g.zero_()
 
 
 evaluate_loss = _train.book_evaluate_loss(_tensors, reshape_labels=True, module=__name__)
@@ -84,8 +95,15 @@ def grad_clipping(net: Any, theta: float) -> None:
     grads = [p.grad for p in _params_of(net) if p.grad is not None]
     if not grads:
         return
-    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-    torch._foreach_mul_(grads, (theta / norm).clamp(max=1.0))
+    norms = (torch._foreach_norm(grads) if FOREACH
+             else [torch.linalg.vector_norm(g) for g in grads])
+    norm = torch.linalg.vector_norm(torch.stack(norms))
+    scale = (theta / norm).clamp(max=1.0)
+    if FOREACH:
+        torch._foreach_mul_(grads, scale)
+    else:
+        for g in grads:
+            g.mul_(scale)
 
 
 class _Hooks(_train.Ch8Hooks):
