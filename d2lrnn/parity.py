@@ -73,11 +73,13 @@ def make_case(seed: int = 0, batch_size: int = BOOK.batch_size,
     """Weights from N(0, sigma) (larger than the book's 0.01, so the gradients are not tiny and
     every term matters) and one batch of training windows. ``clip=None`` picks half the
     reference gradient norm, so clipping is active and its absence shows."""
-    ref = families.get(family).reference  # the family's oracle
+    model_family = families.get(family)
+    ref = model_family.reference  # the family's oracle
     data = NumpyTimeMachine(batch_size=batch_size, num_steps=num_steps, seed=seed)
     rng = np.random.default_rng(seed)
     V = len(data.vocab)
-    params = ref.init_params(V, num_hiddens, sigma, rng)
+    # the family's declared parameters, drawn in the book's order
+    params = model_family.init_params(V, {"num_hiddens": num_hiddens}, sigma, rng)
     idx = rng.permutation(data.num_train)[:batch_size]
     X, Y = data.X[idx], data.Y[idx]
     if clip is None:

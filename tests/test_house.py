@@ -247,3 +247,62 @@ def test_jax_dropout_key_changes_every_step():
     assert not np.array_equal(keys[0], keys[1]) and not np.array_equal(keys[1], keys[2])
     assert not (np.array_equal(masks[0], masks[1]) and np.array_equal(masks[1], masks[2]))
     jax.block_until_ready(trainer.state.params)
+
+
+def test_every_registered_layer_map_speaks_its_familys_names():
+    """A backend's map for a family names exactly the family's declared parameters."""
+    for backend in ("torch", "jax"):
+        pytest.importorskip(backend)
+        __import__(f"d2lrnn.{backend}")
+    for (backend, name), table in families.family._LAYER_MAPS.items():
+        layer_map.check_table(table)
+        declared_names = set(families.get(name).shapes(28, {"num_hiddens": 4}))
+        assert {slot.canonical for slot in table} == declared_names, (backend, name)
+
+
+@pytest.mark.parametrize("cell", ["gru-reset-after", "lstm"])
+def test_flax_gated_layers_through_their_maps(cell):
+    pytest.importorskip("flax")
+    import jax
+    from flax import linen as nn
+
+    from d2lrnn.jax import layer_map as maps
+    from d2lrnn.jax.module import named_leaves
+    table = maps.GRU if cell.startswith("gru") else maps.LSTM
+    layer_map.check_table(table)
+    layer = nn.RNN(nn.GRUCell(4) if cell.startswith("gru") else nn.OptimizedLSTMCell(4))
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((5, 2, 3)).astype(np.float32)
+    variables = layer.init(jax.random.key(0), np.swapaxes(X, 0, 1))
+    params = jax.tree_util.tree_map(
+        lambda a: rng.normal(0, 0.5, a.shape).astype(np.float32), variables["params"])
+    named = [(n, np.asarray(v)) for n, v in named_leaves(params)]
+    canonical = _canonical_cell(cell, table, named)
+    out = np.asarray(layer.apply({"params": params}, np.swapaxes(X, 0, 1)))
+    _check_against_oracle(cell, canonical, X, np.swapaxes(out, 0, 1))
+    back = layer_map.to_framework(canonical, [n for n, _ in named], table)
+    for n, v in named:
+        np.testing.assert_array_equal(back[n], v)
+
+
+@pytest.mark.parametrize("cell", ["gru-reset-after", "lstm"])
+def test_gluon_gated_layers_through_their_maps(cell):
+    pytest.importorskip("d2lrnn.mxnet")  # before mxnet itself: MXNet under numpy 2
+    from mxnet import np as mnp
+    from mxnet.gluon import rnn
+
+    from d2lrnn.mxnet import layer_map as maps
+    table = maps.GRU if cell.startswith("gru") else maps.LSTM
+    layer_map.check_table(table)
+    layer = rnn.GRU(4) if cell.startswith("gru") else rnn.LSTM(4)
+    layer.initialize()
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((5, 2, 3)).astype(np.float32)
+    layer(mnp.array(X))  # deferred initialisation
+    gluon_params = layer._collect_params_with_prefix()
+    for p in gluon_params.values():
+        p.set_data(mnp.array(rng.normal(0, 0.5, p.shape).astype(np.float32)))
+    named = [(n, p.data().asnumpy()) for n, p in gluon_params.items()]
+    canonical = _canonical_cell(cell, table, named)
+    out = layer(mnp.array(X)).asnumpy()  # time-major (TNC), as the book's layers
+    _check_against_oracle(cell, canonical, X, out)

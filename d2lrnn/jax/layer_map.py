@@ -15,6 +15,22 @@ RNN_LM = (
     Slot("linear.bias", "b_q"),      # (V,)
 )
 
+#: ``nn.RNN(nn.GRUCell)``: one Dense per gate; ``i<g>`` the input Dense (with bias), ``h<g>``
+#: the hidden one (bias-free, but for ``hn``): n = tanh(in(x) + r * hn(h)), the reset-after
+#: GRU with b_h = in.bias and b_hh = hn.bias.
+GRU = (
+    Slot("cell.ir.kernel", "W_xr"), Slot("cell.ir.bias", "b_r"), Slot("cell.hr.kernel", "W_hr"),
+    Slot("cell.iz.kernel", "W_xz"), Slot("cell.iz.bias", "b_z"), Slot("cell.hz.kernel", "W_hz"),
+    Slot("cell.in.kernel", "W_xh"), Slot("cell.in.bias", "b_h"),
+    Slot("cell.hn.kernel", "W_hh"), Slot("cell.hn.bias", "b_hh"),
+)
+
+#: ``nn.RNN(nn.OptimizedLSTMCell)`` (and ``nn.LSTMCell``): input Denses ``i<g>`` bias-free,
+#: hidden Denses ``h<g>`` with the bias; g is the book's input node c.
+LSTM = tuple(slot for flax, book in zip("ifgo", "ifco", strict=True) for slot in (
+    Slot(f"cell.i{flax}.kernel", f"W_x{book}"), Slot(f"cell.h{flax}.kernel", f"W_h{book}"),
+    Slot(f"cell.h{flax}.bias", f"b_{book}")))
+
 #: one map per model family on a framework layer
 LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)

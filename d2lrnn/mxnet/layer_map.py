@@ -4,7 +4,7 @@ weights stored transposed, and b_h split into two summed biases; ``nn.Dense(flat
 (the LM's ``self.linear``) stores W_hq transposed. Paths are Gluon's structural names
 (``Block._collect_params_with_prefix``)."""
 
-from d2lrnn.core.layer_map import Slot
+from d2lrnn.core.layer_map import Slot, gate_slots
 from d2lrnn.core.models import RNN_LM_CONCISE, register_layer_maps
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
@@ -15,6 +15,23 @@ RNN_LM = (
     Slot("_unfused.0.h2h_bias", "b_h", primary=False),       # (H,)
     Slot("linear.weight", "W_hq", transpose=True),           # (V, H)
     Slot("linear.bias", "b_q"),                              # (V,)
+)
+
+#: ``gluon.rnn.GRU`` (layer 0): gates stacked r, z, n, weights transposed; the reset-after GRU
+#: (n = tanh(W_in x + b_in + r * (W_hn h + b_hn))): b_h = b_in, b_hh = b_hn, b_r and b_z split.
+GRU = (
+    *gate_slots("_unfused.0.i2h_weight", ("W_xr", "W_xz", "W_xh"), transpose=True),
+    *gate_slots("_unfused.0.h2h_weight", ("W_hr", "W_hz", "W_hh"), transpose=True),
+    *gate_slots("_unfused.0.i2h_bias", ("b_r", "b_z", "b_h")),
+    *gate_slots("_unfused.0.h2h_bias", ("b_r", "b_z", "b_hh"), primary=(False, False, True)),
+)
+
+#: ``gluon.rnn.LSTM`` (layer 0): gates stacked i, f, c, o; every bias split.
+LSTM = (
+    *gate_slots("_unfused.0.i2h_weight", ("W_xi", "W_xf", "W_xc", "W_xo"), transpose=True),
+    *gate_slots("_unfused.0.h2h_weight", ("W_hi", "W_hf", "W_hc", "W_ho"), transpose=True),
+    *gate_slots("_unfused.0.i2h_bias", ("b_i", "b_f", "b_c", "b_o")),
+    *gate_slots("_unfused.0.h2h_bias", ("b_i", "b_f", "b_c", "b_o"), primary=False),
 )
 
 #: one map per model family on a framework layer
