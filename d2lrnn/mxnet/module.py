@@ -7,10 +7,13 @@ the model has no Gluon parameters, as in the book.
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import Any
 
 import numpy as onp
 from mxnet import gluon, np, npx  # d2lrnn.mxnet.__init__ ran the compat step first
+from mxnet.gluon.parameter import DeferredInitializationError
 
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
@@ -58,12 +61,12 @@ class Module(gluon.nn.Block, core_module.Module):
         return self.net(X)
 
     def named_scratch_params(self, prefix: str = "") -> list[tuple[str, Any]]:
-        """(name, array) of every ndarray attribute, sub-modules included, in ``dir`` order."""
+        """(name, array) of every ndarray attribute, sub-modules included, in attribute-name
+        order (the order of the parameters in SGD and in the gradient norm)."""
         named = []
-        for attr in dir(self):
+        for attr, a in sorted(vars(self).items()):
             if attr.startswith("_") or attr in ("params", "trainer", "board"):
                 continue
-            a = getattr(self, attr, None)
             if isinstance(a, np.ndarray):
                 named.append((prefix + attr, a))
             elif isinstance(a, Module):
@@ -89,10 +92,11 @@ class Module(gluon.nn.Block, core_module.Module):
 
     def named_arrays(self) -> list[tuple[str, Any]]:
         """(path, array) of every parameter: scratch ndarrays and Gluon parameters' data (under
-        Gluon's structural names, e.g. 'rnn.rnn._unfused.0.i2h_weight'). Deferred Gluon
-        parameters are created first (one decoding step)."""
-        gluon_params = self._collect_params_with_prefix()
-        if any(p._deferred_init for p in gluon_params.values()) \
+        Gluon's structural names from ``gluon_params_with_prefix``, e.g.
+        'rnn.rnn._unfused.0.i2h_weight'). Deferred Gluon parameters are created first (one
+        decoding step)."""
+        gluon_params = gluon_params_with_prefix(self)
+        if any(map(_deferred, gluon_params.values())) \
                 and callable(getattr(self, "materialize", None)):
             self.materialize()
         return [*self.named_scratch_params(), *((n, p.data()) for n, p in gluon_params.items())]
@@ -116,6 +120,92 @@ class Module(gluon.nn.Block, core_module.Module):
         if isinstance(params, list):
             return SGD(params, self.lr)
         return gluon.Trainer(params, "sgd", {"learning_rate": self.lr})
+
+
+def _deferred(param: gluon.Parameter) -> bool:
+    """Whether Gluon waits for the first forward pass to create the parameter."""
+    try:
+        param.list_data()
+    except DeferredInitializationError:
+        return True
+    except RuntimeError:  # not initialized at all: reading its data reports it
+        return False
+    return False
+
+
+#: a fused Gluon RNN layer's own parameter ('l0_i2h_weight', 'r1_h2h_bias')
+_FUSED_RNN_KEY = re.compile(r"(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z")
+
+
+def gluon_params_with_prefix(block: gluon.Block) -> dict[str, gluon.Parameter]:
+    """Gluon's structural names of ``block``'s parameters ('rnn.rnn._unfused.0.i2h_weight'),
+    which ``d2lrnn.mxnet.layer_map`` matches: Gluon's private
+    ``Block._collect_params_with_prefix()`` where it is there, else ``structural_params``, the
+    same names rebuilt from public API."""
+    collect = getattr(block, "_collect_params_with_prefix", None)
+    if callable(collect):
+        return collect()
+    return structural_params(block)
+
+
+def structural_params(block: gluon.Block) -> dict[str, gluon.Parameter]:
+    """``block._collect_params_with_prefix()`` rebuilt from public API: a block's own
+    parameters are its ``gluon.Parameter`` attributes (``vars``: Gluon registers an assigned
+    Parameter under its attribute name), named as Gluon's fused RNN layers (``rnn.RNN``,
+    ``LSTM``, ``GRU``) name theirs for compatibility ('l0_i2h_weight' ->
+    '_unfused.0.i2h_weight'); then each child block, found as a ``gluon.Block`` attribute (or
+    by index in a ``Sequential``), under its attribute name. Every parameter
+    ``collect_params()`` (public) reports must be named so; if one is not (a child registered
+    some other way), this raises instead of guessing."""
+    found: dict[str, gluon.Parameter] = {}
+
+    def walk(b: gluon.Block, prefix: str, stack: tuple[int, ...]) -> None:
+        if id(b) in stack:
+            raise RuntimeError(f"{type(b).__name__} contains itself: its parameters have no "
+                               "structural names")
+        stack = (*stack, id(b))
+        attrs = vars(b)
+        own = [(k, v) for k, v in attrs.items() if isinstance(v, gluon.Parameter)]
+        if isinstance(b, (gluon.rnn.RNN, gluon.rnn.LSTM, gluon.rnn.GRU)):
+            own = [(_fused_rnn_name(b, k, [k for k, _ in own]), v) for k, v in own]
+        for key, param in own:
+            found[prefix + key] = param
+        children = [(k, v) for k, v in attrs.items() if isinstance(v, gluon.Block)]
+        if isinstance(b, (gluon.nn.Sequential, gluon.nn.HybridSequential)):
+            if children:
+                raise _unnamed(block, f"{type(b).__name__} with Block attributes")
+            children = [(str(i), b[i]) for i in range(len(b))]
+        for key, child in children:
+            walk(child, f"{prefix}{key}.", stack)
+
+    walk(block, "", ())
+    with warnings.catch_warnings():  # Gluon warns about blocks held in lists, which it skips
+        warnings.simplefilter("ignore")
+        every = list(block.collect_params().values())
+    named = {id(p) for p in found.values()}
+    missing = [p.name for p in every if id(p) not in named]
+    if missing:
+        raise _unnamed(block, f"parameters {missing}")
+    return found
+
+
+def _fused_rnn_name(layer: gluon.Block, key: str, keys: list[str]) -> str:
+    """Gluon's compatibility name of a fused RNN layer's parameter, as its
+    ``_collect_params_with_prefix`` writes it."""
+    m = _FUSED_RNN_KEY.match(key)
+    if m is None:
+        raise _unnamed(layer, f"the {type(layer).__name__} parameter {key!r}")
+    direction, layer_idx, kind, what = m.groups()
+    if any(k.startswith("r") for k in keys):  # bidirectional: 'l' and 'r' cells per layer
+        return f"_unfused.{layer_idx}.{direction}_cell.{kind}_{what}"
+    return f"_unfused.{layer_idx}.{kind}_{what}"
+
+
+def _unnamed(block: gluon.Block, what: str) -> RuntimeError:
+    return RuntimeError(
+        f"this MXNet has no gluon.Block._collect_params_with_prefix (a private API d2lrnn uses "
+        f"for parameters' structural names, e.g. 'rnn.rnn._unfused.0.i2h_weight'), and the "
+        f"public fallback cannot name {what} of {type(block).__name__}")
 
 
 class Classifier(core_module.ClassifierSteps, Module):

@@ -5,6 +5,7 @@ explicitly)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import keras
@@ -122,6 +123,54 @@ TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int32 TensorFlow tensors.")
 
 
+def _nested_leaves(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path, leaf) of a nested attribute value, as ``tf.nest.flatten`` orders it: lists and
+    tuples by index, namedtuples by field name, mappings by sorted key; anything else (a
+    variable, a module, a number) is a leaf."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
+        for field in value._fields:
+            yield from _nested_leaves(getattr(value, field), (*path, field))
+    elif isinstance(value, (list, tuple)):  # tf.Module wraps a list attribute in a list subclass
+        for i, v in enumerate(value):
+            yield from _nested_leaves(v, (*path, i))
+    elif isinstance(value, Mapping):  # also tf.Module's wrapper around a dict attribute
+        for key in sorted(value):
+            yield from _nested_leaves(value[key], (*path, key))
+    else:
+        yield path, value
+
+
+def variables_with_paths(module: tf.Module) -> Iterator[tuple[tuple[Any, ...], tf.Variable]]:
+    """(path, variable) of every ``tf.Variable`` reachable from ``module``'s attributes, in the
+    order of ``tf.Module._flatten(with_path=True)``, from public Python only: a module's
+    attributes (``vars``) sorted by name, each flattened as ``tf.nest`` does; its own variables
+    first, then the ``tf.Module``s found (not Keras layers: their weights are named through
+    ``_keras_layers_with_paths``), each walked the same way. A variable reachable along two
+    paths comes once per path (as from ``_flatten``); a module already on the current path
+    (a cycle) gives its own variables but is not entered again. TensorFlow's tracking
+    bookkeeping (attributes ``_self_*``) is skipped, as ``_flatten`` skips it."""
+    def walk(obj: tf.Module, prefix: tuple[Any, ...], stack: list[int]
+             ) -> Iterator[tuple[tuple[Any, ...], tf.Variable]]:
+        recursive = id(obj) not in stack
+        submodules = []
+        attrs = vars(obj)
+        for key in sorted(attrs):
+            if key.startswith("_self_"):
+                continue
+            for path, leaf in _nested_leaves(attrs[key], (*prefix, key)):
+                if isinstance(leaf, tf.Variable):
+                    yield path, leaf
+                elif (recursive and isinstance(leaf, tf.Module)
+                      and not isinstance(leaf, keras.layers.Layer)):
+                    submodules.append((path, leaf))
+        stack.append(id(obj))
+        for path, sub in submodules:
+            yield from walk(sub, path, stack)
+        stack.pop()
+
+    return walk(module, (), [])
+
+
 def named_variables(model: tf.Module) -> list[tuple[str, tf.Variable]]:
     """(path, variable) of every variable: ``tf.Variable`` attributes ('rnn.W_xh'), then Keras
     layers' weights as attribute path + weight name ('rnn.rnn.kernel'). Layers not built yet
@@ -130,10 +179,8 @@ def named_variables(model: tf.Module) -> list[tuple[str, tf.Variable]]:
     if any(not layer.built for _, layer in layers) and callable(getattr(model, "materialize",
                                                                           None)):
         model.materialize()
-    named = []
-    for path, value in model._flatten(with_path=True,  # noqa: SLF001
-                                      predicate=lambda v: isinstance(v, tf.Variable)):
-        named.append((".".join(str(p) for p in path), value))
+    named = [(".".join(str(p) for p in path), value)
+             for path, value in variables_with_paths(model)]
     for path, layer in layers:
         for weight in layer.trainable_weights:
             named.append((f"{path}.{weight.name}", getattr(weight, "value", weight)))

@@ -5,18 +5,20 @@ AutoGraph would turn that loop into a ``tf.while_loop``, which cannot append to 
 So the model is traced *without* AutoGraph and the loop unrolls: while d2lrnn traces a step,
 iterating a symbolic tensor with a known first dimension yields its slices (``tf.unstack``).
 The rest of the step (a reader's ``clip_gradients`` with ``if tf.greater(...)``) keeps
-AutoGraph. A model that still cannot be traced trains eagerly, after one warning.
+AutoGraph. A model that still cannot be traced trains eagerly, after one warning. The unrolling
+patches TensorFlow's private ``SymbolicTensor`` class; where it is missing, models that loop over
+a tensor take that eager path (tests/test_private_fallbacks.py checks the losses are the same).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import tensorflow as tf
-from tensorflow.python.framework import ops
 
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.layer_map import grads_to_canonical
@@ -24,10 +26,30 @@ from d2lrnn.tensorflow.layer_map import LAYER_MAP
 from d2lrnn.tensorflow.module import get_params, keras_layers, named_variables, set_params
 
 
+def _symbolic_tensor_class() -> type | None:
+    """TensorFlow's private class of graph (traced) tensors,
+    ``tensorflow.python.framework.ops.SymbolicTensor`` (TensorFlow >= 2.14), or None where that
+    module or class is not there."""
+    try:
+        ops = importlib.import_module("tensorflow.python.framework.ops")
+    except ImportError:
+        return None
+    cls = getattr(ops, "SymbolicTensor", None)
+    return cls if isinstance(cls, type) and issubclass(cls, tf.Tensor) else None
+
+
 @contextlib.contextmanager
 def unrolled_iteration() -> Iterator[None]:
-    """While tracing: ``iter(symbolic tensor)`` unstacks along a static first dimension."""
-    cls = ops.SymbolicTensor
+    """While tracing: ``iter(symbolic tensor)`` unstacks along a static first dimension.
+
+    This patches ``__iter__`` of TensorFlow's private ``SymbolicTensor`` class. Where that class
+    is not there, nothing is patched: tracing a model that loops over a tensor then fails as
+    TensorFlow makes it fail (``OperatorNotAllowedInGraphError``), and the Trainer trains that
+    model eagerly (the same numbers, slower) after its one warning."""
+    cls = _symbolic_tensor_class()
+    if cls is None:
+        yield
+        return
     had = "__iter__" in vars(cls)
     previous = vars(cls).get("__iter__")
 
@@ -114,8 +136,12 @@ class Trainer(core_trainer.Trainer):
 
     def _fallback(self, err: Exception) -> None:
         self._eager = True
+        why = ("" if _symbolic_tensor_class() is not None else
+               " (d2lrnn unrolls `for X in inputs` over a tensor by patching TensorFlow's "
+               "private tensorflow.python.framework.ops.SymbolicTensor, which this TensorFlow "
+               "does not have)")
         warnings.warn(f"d2lrnn.tensorflow: this model could not be compiled with tf.function "
-                      f"({type(err).__name__}: {str(err).strip()[-300:]}); training "
+                      f"({type(err).__name__}: {str(err).strip()[-300:]}){why}; training "
                       "eagerly, which is correct but slower.", RuntimeWarning, stacklevel=3)
 
     def fit_batch(self, batch: Any) -> tf.Tensor:
