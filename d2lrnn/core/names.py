@@ -43,17 +43,28 @@ CURRENT: dict[str, tuple[str, ...]] = {
                     "Trainer", "Vocab", "add_to_class", "check_len", "check_shape", "try_gpu"),
     "rnn-concise": ("Module", "RNN", "RNNLM", "RNNLMScratch", "TimeMachine", "Trainer",
                     "swapaxes", "try_gpu"),
+    # the next chapter, "Modern Recurrent Neural Networks"
+    "lstm": ("Module", "RNN", "RNNLM", "RNNLMScratch", "TimeMachine", "Trainer", "add_to_class",
+             "matmul", "normal", "randn", "sigmoid", "tanh", "try_gpu", "zeros"),
+    "gru": ("Module", "RNN", "RNNLM", "RNNLMScratch", "TimeMachine", "Trainer", "add_to_class",
+            "matmul", "normal", "randn", "sigmoid", "tanh", "try_gpu", "zeros"),
+    "machine-translation-and-dataset": (
+        "DATA_URL", "DataModule", "MTFraEng", "Vocab", "add_to_class", "astype", "download",
+        "extract", "int32", "plt", "reduce_sum", "set_figsize", "show_list_len_pair_hist",
+        "tensor"),
 }
 
 #: Sections whose names every backend provides today (the surface test checks these).
 CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rnn-scratch",
-                       "rnn-concise")
+                       "rnn-concise", "lstm", "gru")
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
     "torch": ("SGD", "to"),
     "mxnet": ("SGD",),
-    "tensorflow": ("SimpleRNN",),  # Keras 3's SimpleRNN with the book's time_major argument
+    # Keras 3's SimpleRNN and LSTM with the book's time_major argument (the reader's one-line
+    # change in the rnn-concise and lstm cells)
+    "tensorflow": ("LSTM", "SimpleRNN"),
     "jax": ("TrainState", "get_key", "normal_init"),
 }
 

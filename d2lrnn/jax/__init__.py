@@ -18,7 +18,7 @@ from d2lrnn.jax.concise import RNN, RNNLM
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.regression import LinearRegression
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.jax.tensors import get_key, normal_init, reset_key, swapaxes
+from d2lrnn.jax.tensors import get_key, normal_init, reset_key, sigmoid, swapaxes
 from d2lrnn.jax.trainer import Trainer, TrainState
 
 _export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...

@@ -104,8 +104,8 @@ class RNNLMScratch(RNNLMScratchBase, Classifier):
 def _predict_step(model: RNNLMScratch):
     """One compiled decoding step: token (1, 1) and state -> logits (V,) and new state."""
     def step(params: Any, X: jax.Array, state: Any) -> tuple[jax.Array, jax.Array]:
-        if state is None:
-            state = jnp.zeros((1, model.rnn.num_hiddens))
+        # state None: the model's RNN starts from its own initial state (zeros; (H, C) for an
+        # LSTM)
         rnn_outputs, state = model.rnn.apply({"params": params["rnn"]}, model.one_hot(X), state)
         Y = model.apply({"params": params}, rnn_outputs, method=model.output_layer)
         return Y[0, 0], state

@@ -12,6 +12,7 @@ from d2lrnn.core import random as _random
 
 ones, zeros, tensor, arange = jnp.ones, jnp.zeros, jnp.array, jnp.arange
 tanh, exp, log, sin, cos = jnp.tanh, jnp.exp, jnp.log, jnp.sin, jnp.cos
+sigmoid = jax.nn.sigmoid  # the modern chapter's gates
 matmul, stack, concat, eye, abs = jnp.matmul, jnp.stack, jnp.concatenate, jnp.eye, jnp.abs
 linspace, meshgrid = jnp.linspace, jnp.meshgrid
 int32, int64, float32 = jnp.int32, jnp.int64, jnp.float32

@@ -30,7 +30,7 @@ from d2lrnn.mxnet.module import (  # noqa: E402
 )
 from d2lrnn.mxnet.regression import LinearRegression  # noqa: E402
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
-from d2lrnn.mxnet.tensors import swapaxes  # noqa: E402
+from d2lrnn.mxnet.tensors import sigmoid, swapaxes  # noqa: E402
 from d2lrnn.mxnet.trainer import Trainer  # noqa: E402
 
 _export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...

@@ -19,6 +19,7 @@ npx.set_np()
 
 ones, zeros, tensor, arange = np.ones, np.zeros, np.array, np.arange
 exp, log, sin, cos = np.exp, np.log, np.sin, np.cos
+sigmoid = npx.sigmoid  # the modern chapter's gates
 matmul, stack, concat, eye, abs = np.dot, np.stack, np.concatenate, np.eye, np.abs
 linspace, meshgrid = np.linspace, np.meshgrid
 int32, int64, float32 = onp.int32, onp.int64, onp.float32

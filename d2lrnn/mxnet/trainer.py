@@ -34,6 +34,12 @@ class Trainer(core_trainer.Trainer):
             if len(model.collect_params().keys()):
                 model.collect_params().reset_ctx(self.gpus[0])
             model.set_scratch_params_device(self.gpus[0])
+        else:  # the reader's own scratch arrays (the modern chapter's GRUScratch writes
+            # d2l.randn(...) * sigma) get their gradients here, as set_scratch_params_device
+            # gives them on a GPU
+            for _, array in model.named_scratch_params():
+                if array.grad is None:
+                    array.attach_grad()
 
     def prepare_fit(self) -> None:
         super().prepare_fit()

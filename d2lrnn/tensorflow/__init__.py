@@ -17,7 +17,7 @@ from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.tensorflow import device as _device
 from d2lrnn.tensorflow import tensors as _tensors
-from d2lrnn.tensorflow.concise import RNN, RNNLM, SimpleRNN
+from d2lrnn.tensorflow.concise import LSTM, RNN, RNNLM, SimpleRNN
 from d2lrnn.tensorflow.module import (
     Classifier,
     DataModule,
@@ -28,7 +28,7 @@ from d2lrnn.tensorflow.module import (
 )
 from d2lrnn.tensorflow.regression import LinearRegression
 from d2lrnn.tensorflow.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.tensorflow.tensors import swapaxes
+from d2lrnn.tensorflow.tensors import sigmoid, swapaxes
 from d2lrnn.tensorflow.trainer import Trainer
 
 _export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...

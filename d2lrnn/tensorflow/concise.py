@@ -20,8 +20,10 @@ from d2lrnn.tensorflow.rnn import RNNLMScratch
 from d2lrnn.tensorflow.tensors import transpose
 
 
-class SimpleRNN(keras.layers.SimpleRNN):
-    """``keras.layers.SimpleRNN`` with Keras 2's ``time_major`` argument."""
+class TimeMajor:
+    """Keras 2's ``time_major`` argument on a Keras 3 recurrent layer (mixed in before it):
+    with ``time_major=True`` the layer takes (num_steps, batch_size, features) and returns its
+    sequences time-major too."""
 
     def __init__(self, units: int, *args: Any, time_major: bool = False, **kwargs: Any) -> None:
         super().__init__(units, *args, **kwargs)
@@ -52,20 +54,37 @@ class SimpleRNN(keras.layers.SimpleRNN):
                 and not self.cell.recurrent_dropout)
 
     def _time_major_steps(self, sequences: Any, initial_state: Any, training: bool) -> Any:
-        # sequences (num_steps, batch_size, features); state (batch_size, units)
+        # sequences (num_steps, batch_size, features); the state: H (batch_size, units), or
+        # [H, C] for an LSTM
+        parts = len(self.cell.state_size) if isinstance(self.cell.state_size, (list, tuple)) \
+            else 1
         if initial_state is None:
-            H = tf.zeros((tf.shape(sequences)[1], self.units), self.compute_dtype)
+            batch = tf.shape(sequences)[1]
+            state = [tf.zeros((batch, self.units), self.compute_dtype) for _ in range(parts)]
         else:
-            H = initial_state[0] if isinstance(initial_state, (list, tuple)) else initial_state
+            state = list(initial_state) if isinstance(initial_state, (list, tuple)) \
+                else [initial_state]
+        state = state[0] if parts == 1 else state
         outputs = []
         for X in tf.unstack(sequences):  # X (batch_size, features)
-            Y, H = self.cell(X, H, training=training)  # H_t = tanh(X W + b + H_{t-1} U)
+            Y, state = self.cell(X, state, training=training)
             outputs.append(Y)
         Y = tf.stack(outputs) if self.return_sequences else outputs[-1]
-        return [Y, H] if self.return_state else Y
+        states = list(state) if isinstance(state, (list, tuple)) else [state]
+        return [Y, *states] if self.return_state else Y
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "time_major": self.time_major}
+        return {**super().get_config(), "time_major": self.time_major}  # type: ignore[misc]
+
+
+class SimpleRNN(TimeMajor, keras.layers.SimpleRNN):
+    """``keras.layers.SimpleRNN`` with Keras 2's ``time_major`` argument."""
+
+
+class LSTM(TimeMajor, keras.layers.LSTM):
+    """``keras.layers.LSTM`` with Keras 2's ``time_major`` argument (the book's TensorFlow LSTM
+    cell passes it; the reader's one-line change is ``tf.keras.layers.LSTM(`` ->
+    ``d2l.LSTM(``)."""
 
 
 class RNN(Module):
@@ -81,6 +100,12 @@ class RNN(Module):
     def forward(self, inputs: tf.Tensor, H: Any = None) -> tuple[tf.Tensor, tf.Tensor]:
         # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
         # num_hiddens), H (batch_size, num_hiddens)
+        if isinstance(self.rnn, keras.layers.RNN) and not getattr(self.rnn, "time_major", False):
+            # A batch-major Keras layer (the book's GRU cell builds keras.layers.GRU without
+            # time_major and feeds it time-major data, so it recurs over the batch axis and
+            # prints 'it has t t t t ...'): run it batch-major, outputs back time-major.
+            outputs, H = self.rnn(tf.transpose(inputs, (1, 0, 2)), H)
+            return tf.transpose(outputs, (1, 0, 2)), H
         outputs, H = self.rnn(inputs, H)
         return outputs, H
 

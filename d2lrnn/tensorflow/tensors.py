@@ -12,6 +12,7 @@ from d2lrnn.core import random as _random
 
 ones, zeros, tensor, arange = tf.ones, tf.zeros, tf.constant, tf.range
 tanh, exp, log, sin, cos = tf.tanh, tf.exp, tf.math.log, tf.sin, tf.cos
+sigmoid = tf.sigmoid  # the modern chapter's gates
 matmul, stack, concat, eye, abs = tf.matmul, tf.stack, tf.concat, tf.eye, tf.abs
 linspace, meshgrid = tf.linspace, tf.meshgrid
 int32, int64, float32 = tf.int32, tf.int64, tf.float32

@@ -26,7 +26,7 @@ from d2lrnn.torch.module import (
 )
 from d2lrnn.torch.regression import LinearRegression
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.torch.tensors import swapaxes, to
+from d2lrnn.torch.tensors import sigmoid, swapaxes, to
 from d2lrnn.torch.trainer import Trainer
 
 _export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...

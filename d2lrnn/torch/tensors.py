@@ -12,6 +12,7 @@ from d2lrnn.core import random as _random
 
 ones, zeros, tensor, arange = torch.ones, torch.zeros, torch.tensor, torch.arange
 tanh, exp, log, sin, cos = torch.tanh, torch.exp, torch.log, torch.sin, torch.cos
+sigmoid = torch.sigmoid  # the modern chapter's gates
 matmul, stack, concat, eye, abs = torch.matmul, torch.stack, torch.cat, torch.eye, torch.abs
 linspace, meshgrid = torch.linspace, torch.meshgrid
 int32, int64, float32 = torch.int32, torch.int64, torch.float32

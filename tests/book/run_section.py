@@ -29,8 +29,27 @@ def plain(value):
     return np.asarray(value).tolist()
 
 
+def record_fits() -> list:
+    """Every ``Trainer.fit``'s metrics, in order (a section may refit one trainer with another
+    model, as the modern chapter's scratch-then-concise cells do): ``_fits`` in the scope."""
+    from d2lrnn.core.trainer import Trainer
+
+    fits: list = []
+    fit = Trainer.fit
+
+    def recording(self, *args, **kwargs):
+        try:
+            return fit(self, *args, **kwargs)
+        finally:
+            fits.append(list(getattr(self, "metrics", [])))
+    Trainer.fit = recording
+    return fits
+
+
 if __name__ == "__main__":
     script, exprs = sys.argv[1], sys.argv[2:]
+    fits = record_fits()
     scope = runpy.run_path(script, run_name="__main__")
     scope["onp"] = np  # plain NumPy for the expressions (the mxnet tab binds np to mxnet.np)
+    scope["_fits"] = fits
     print(json.dumps({e: plain(eval(e, scope)) for e in exprs}))

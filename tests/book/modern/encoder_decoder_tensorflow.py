@@ -1,0 +1,44 @@
+"""The book's section 'encoder-decoder', tab tensorflow: every cell in order, only the import line
+changed (written by tests/book/modern/transcribe.py)."""
+_show = lambda value: None if value is None else print(repr(value))  # as a notebook displays
+
+# %%
+from d2lrnn import tensorflow as d2l
+import tensorflow as tf
+
+# %%
+class Encoder(tf.keras.layers.Layer):  #@save
+    """The base encoder interface for the encoder--decoder architecture."""
+    def __init__(self):
+        super().__init__()
+
+    # Later there can be additional arguments (e.g., length excluding padding)
+    def call(self, X, *args):
+        raise NotImplementedError
+
+# %%
+class Decoder(tf.keras.layers.Layer):  #@save
+    """The base decoder interface for the encoder--decoder architecture."""
+    def __init__(self):
+        super().__init__()
+
+    # Later there can be additional arguments (e.g., length excluding padding)
+    def init_state(self, enc_all_outputs, *args):
+        raise NotImplementedError
+
+    def call(self, X, state):
+        raise NotImplementedError
+
+# %%
+class EncoderDecoder(d2l.Classifier):  #@save
+    """The base class for the encoder--decoder architecture."""
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def call(self, enc_X, dec_X, *args):
+        enc_all_outputs = self.encoder(enc_X, *args, training=True)
+        dec_state = self.decoder.init_state(enc_all_outputs, *args)
+        # Return decoder output only
+        return self.decoder(dec_X, dec_state, training=True)[0]

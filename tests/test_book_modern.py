@@ -1,0 +1,70 @@
+"""Acceptance for the current edition's chapter "Modern Recurrent Neural Networks": each
+section's cells for each tab (tests/book/modern/<section>_<tab>.py, written from the book's
+sources by tests/book/modern/transcribe.py: only the import line changed, plus the documented
+one-line changes where a framework removed an API) run in a fresh process with training
+shortened (D2LRNN_MAX_EPOCHS) and headless plots, and do what the section says."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BOOK = Path(__file__).parent / "book"
+MODERN = BOOK / "modern"
+TABS = {"torch": "pytorch", "mxnet": "mxnet", "tensorflow": "tensorflow", "jax": "jax"}
+EPOCHS = 2
+
+
+def run_modern(section: str, backend: str, tmp_path: Path, *exprs: str) -> tuple[str, dict]:
+    """Run the section's transcription for the backend's tab; its stdout and {expr: value}
+    (``_fits`` holds every fit's metrics, in order)."""
+    script = MODERN / f"{section}_{TABS[backend]}.py"
+    source = script.read_text()
+    assert f"from d2lrnn import {backend} as d2l" in source and "from d2l import" not in source
+    assert "tab.selected" not in source
+    env = {**os.environ, "D2LRNN_MAX_EPOCHS": str(EPOCHS), "MPLBACKEND": "Agg",
+           "TF_CPP_MIN_LOG_LEVEL": "2"}
+    proc = subprocess.run([sys.executable, str(BOOK / "run_section.py"), str(script), *exprs],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "could not be compiled" not in proc.stderr  # TensorFlow: no eager fallback
+    lines = proc.stdout.strip().splitlines()
+    return "\n".join(lines[:-1]), json.loads(lines[-1])
+
+
+def test_transcriptions_are_up_to_date():
+    """The fixtures are what transcribe.py writes from the book's sources (where they are
+    beside the repository, as in this project's checkouts)."""
+    sys.path.insert(0, str(MODERN))
+    try:
+        import transcribe
+    finally:
+        sys.path.pop(0)
+    if not transcribe.DEFAULT_REF.is_dir():
+        pytest.skip(f"the book's sources are not beside the repository ({transcribe.DEFAULT_REF})")
+    for section in transcribe.SECTIONS:
+        for tab in transcribe.TABS:
+            path = MODERN / f"{section.replace('-', '_')}_{tab}.py"
+            assert path.read_text() == transcribe.transcribe(section, tab,
+                                                             transcribe.DEFAULT_REF), path
+
+
+@pytest.mark.parametrize("section", ["gru", "lstm"])
+def test_gated_rnn_sections(section, backend, tmp_path):
+    """Scratch model (RNNLMScratch over the reader's GRUScratch/LSTMScratch), then the concise
+    one (d2l.RNNLM over the framework's GRU/LSTM layer), then the prediction: both train (the
+    validation perplexity falls well below the vocabulary's 28) and the greedy text has the
+    prefix and 20 characters."""
+    out, got = run_modern(section, backend, tmp_path, "_fits", "len(data.vocab)")
+    scratch, concise = got["_fits"]
+    assert len(scratch) == len(concise) == EPOCHS
+    for fit in (scratch, concise):
+        assert fit[-1]["val_ppl"] < 0.8 * got["len(data.vocab)"], fit
+        assert fit[-1]["train_ppl"] < fit[0]["train_ppl"], fit
+    text = eval(out.splitlines()[-1])  # the notebook's displayed repr of the prediction
+    assert text.startswith("it has") and len(text) == len("it has") + 20
