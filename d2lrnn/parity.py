@@ -247,9 +247,11 @@ def train_run(backend: str, epochs: int, seed: int = 0,
             "s_per_epoch": seconds / len(trainer.metrics)}
 
 
-def available(out: Any = sys.stderr) -> list[str]:
-    """The backends that import; each one that does not is named on ``out`` with its error
-    (a framework not installed, or a broken install), never silently dropped."""
+def available(out: Any = None) -> list[str]:
+    """The backends that import; each one that does not is named on ``out`` (default: standard
+    error) with its error (a framework not installed, or a broken install), never silently
+    dropped."""
+    out = sys.stderr if out is None else out
     ok = []
     for name in BACKENDS:
         try:

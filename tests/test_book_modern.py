@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BOOK = Path(__file__).parent / "book"
@@ -68,3 +69,48 @@ def test_gated_rnn_sections(section, backend, tmp_path):
         assert fit[-1]["train_ppl"] < fit[0]["train_ppl"], fit
     text = eval(out.splitlines()[-1])  # the notebook's displayed repr of the prediction
     assert text.startswith("it has") and len(text) == len("it has") + 20
+
+
+def test_deep_rnn_section(backend, tmp_path):
+    """The two-layer StackedRNNScratch trains; the saved multilayer d2l.GRU trains (the book's
+    MXNet tab leaves its training switched off, "> 1h": its cells build the model only) and
+    predicts."""
+    out, got = run_modern("deep_rnn", backend, tmp_path, "_fits", "len(data.vocab)")
+    fits = got["_fits"]
+    assert len(fits) == (1 if backend == "mxnet" else 2)
+    for fit in fits:
+        assert len(fit) == EPOCHS and fit[-1]["val_ppl"] < 0.9 * got["len(data.vocab)"], fit
+        assert fit[-1]["train_ppl"] < fit[0]["train_ppl"], fit
+    if backend != "mxnet":
+        text = eval(out.splitlines()[-1])
+        assert text.startswith("it has") and len(text) == len("it has") + 20
+
+
+# the reader's BiRNNScratch on a (5, 2, 3) batch; its parameters and outputs
+_BI_INPUT = "onp.random.default_rng(0).standard_normal((5, 2, 3)).astype('float32')"
+_BI = {
+    "jax": "(lambda m, X: (lambda p: (d2l.get_params(p), m.apply({'params': p}, X)[0]))("
+           f"m.init(d2l.get_key(), X)['params']))(BiRNNScratch(3, 4, 0.5), {_BI_INPUT})",
+}
+_BI_OTHERS = (f"(lambda m, X: (m(X), d2l.get_params(m)))(BiRNNScratch(3, 4, 0.5), "
+              f"d2l.tensor({_BI_INPUT}))")
+
+
+def test_bi_rnn_section(backend, tmp_path):
+    """The reader's BiRNNScratch (the JAX tab with the book's bug mended, docs/modern.md)
+    computes the oracle's bidirectional RNN: forward outputs then backward ones, concatenated."""
+    from d2lrnn.core.reference import recurrent
+
+    expr = _BI.get(backend, _BI_OTHERS)
+    _, got = run_modern("bi_rnn", backend, tmp_path, expr)
+    value = got[expr]
+    if backend == "jax":
+        params, outputs = value
+    else:
+        (outputs, _), params = value
+    params = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    assert sorted(params) == sorted(f"{d}{n}" for d in recurrent.DIRECTIONS
+                                    for n in ("W_xh", "W_hh", "b_h"))
+    X = np.random.default_rng(0).standard_normal((5, 2, 3)).astype("float32")
+    want, _, _ = recurrent.birnn("rnn", params, X)
+    np.testing.assert_allclose(np.asarray(outputs), want, rtol=1e-5, atol=1e-6)

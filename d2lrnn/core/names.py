@@ -48,6 +48,9 @@ CURRENT: dict[str, tuple[str, ...]] = {
              "matmul", "normal", "randn", "sigmoid", "tanh", "try_gpu", "zeros"),
     "gru": ("Module", "RNN", "RNNLM", "RNNLMScratch", "TimeMachine", "Trainer", "add_to_class",
             "matmul", "normal", "randn", "sigmoid", "tanh", "try_gpu", "zeros"),
+    "deep-rnn": ("GRU", "Module", "RNN", "RNNLM", "RNNLMScratch", "RNNScratch", "TimeMachine",
+                 "Trainer", "add_to_class", "stack", "try_gpu"),
+    "bi-rnn": ("Module", "RNN", "RNNScratch", "add_to_class", "concat"),
     "machine-translation-and-dataset": (
         "DATA_URL", "DataModule", "MTFraEng", "Vocab", "add_to_class", "astype", "download",
         "extract", "int32", "plt", "reduce_sum", "set_figsize", "show_list_len_pair_hist",
@@ -56,15 +59,15 @@ CURRENT: dict[str, tuple[str, ...]] = {
 
 #: Sections whose names every backend provides today (the surface test checks these).
 CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rnn-scratch",
-                       "rnn-concise", "lstm", "gru")
+                       "rnn-concise", "lstm", "gru", "deep-rnn", "bi-rnn")
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
     "torch": ("SGD", "to"),
     "mxnet": ("SGD",),
-    # Keras 3's SimpleRNN and LSTM with the book's time_major argument (the reader's one-line
-    # change in the rnn-concise and lstm cells)
-    "tensorflow": ("LSTM", "SimpleRNN"),
+    # Keras 3's SimpleRNN, LSTM and RNN with the book's time_major argument (the reader's
+    # one-line change in the rnn-concise, lstm and deep-rnn cells)
+    "tensorflow": ("LSTM", "SimpleRNN", "TimeMajorRNN"),
     "jax": ("TrainState", "get_key", "normal_init"),
 }
 

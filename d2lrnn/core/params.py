@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from d2lrnn.core.checks import positive_int, positive_number
+from d2lrnn.core.checks import nonnegative_number, positive_int, positive_number
 
 
 def _parts(path: Any) -> list[str]:
@@ -72,6 +72,18 @@ def check_rnn_args(num_inputs: Any, num_hiddens: Any, sigma: Any) -> None:
     positive_int("num_inputs", num_inputs)
     positive_int("num_hiddens", num_hiddens)
     positive_number("sigma", sigma)
+
+
+def check_stack_args(*, num_hiddens: Any, num_layers: Any, dropout: Any,
+                     num_inputs: Any = None) -> None:
+    """A multilayer RNN's arguments (the deep-RNN section's ``GRU``): sizes positive integers,
+    ``dropout`` a probability in [0, 1)."""
+    if num_inputs is not None:
+        positive_int("num_inputs", num_inputs)
+    positive_int("num_hiddens", num_hiddens)
+    positive_int("num_layers", num_layers)
+    if not nonnegative_number("dropout", dropout) < 1:
+        raise ValueError(f"dropout must be a probability in [0, 1); got {dropout}")
 
 
 def check_lm_args(rnn: Any, vocab_size: Any, lr: Any) -> None:

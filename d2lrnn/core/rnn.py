@@ -45,6 +45,10 @@ class RNNScratchBase:
         # 1-tuple holding it (as the concise RNNs return it), or None
         if isinstance(state, (tuple, list)):
             state, = state
+        if not hasattr(inputs, "shape"):
+            # a sequence of time steps, e.g. reversed(inputs) from the book's BiRNNScratch:
+            # torch reverses a tensor, MXNet, TensorFlow and JAX give a plain iterator
+            inputs = self.ops.stack(list(inputs), 0)
         state = self.begin_state(inputs, state)
         ops, outputs = self.ops, []
         for X in inputs:  # X: (batch_size, num_inputs)

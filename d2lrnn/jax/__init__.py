@@ -14,7 +14,7 @@ from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax import device as _device
 from d2lrnn.jax import tensors as _tensors
-from d2lrnn.jax.concise import RNN, RNNLM
+from d2lrnn.jax.concise import GRU, RNN, RNNLM
 from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
 from d2lrnn.jax.regression import LinearRegression
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch

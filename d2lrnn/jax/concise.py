@@ -8,8 +8,10 @@ from typing import Any
 
 import jax
 from flax import linen as nn
+from jax import numpy as jnp
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.params import check_stack_args
 from d2lrnn.jax.rnn import RNNLMScratch
 from d2lrnn.jax.tensors import swapaxes
 
@@ -35,6 +37,37 @@ class RNN(nn.Module):
                        return_carry=True, unroll=32, name="rnn")
         H, outputs = layer(inputs, initial_carry=H)
         return outputs, H
+
+
+class GRU(RNN):
+    """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): ``num_layers`` Flax
+    ``nn.RNN(nn.GRUCell)`` layers, time-major, with dropout between them while training. Each
+    layer reads the previous layer's outputs (the book's JAX cell feeds the raw inputs to every
+    layer but the last: wrong from three layers on). State (num_layers, batch_size,
+    num_hiddens)."""
+
+    num_layers: int = 1
+    dropout: float = 0
+
+    def __post_init__(self) -> None:
+        check_stack_args(num_hiddens=self.num_hiddens, num_layers=self.num_layers,
+                         dropout=self.dropout)
+        super().__post_init__()
+
+    @nn.compact
+    def __call__(self, X: jax.Array, state: Any = None, training: bool = False
+                 ) -> tuple[jax.Array, jax.Array]:
+        # X (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), state (num_layers, batch_size, num_hiddens); None starts from zeros
+        new_state = []
+        for i in range(self.num_layers):
+            layer = nn.RNN(nn.GRUCell(self.num_hiddens, name=f"cell{i}"), time_major=True,
+                           return_carry=True, name=f"layer{i}")
+            H, X = layer(X, initial_carry=None if state is None else state[i])
+            new_state.append(H)
+            if i < self.num_layers - 1:  # dropout after every layer but the last
+                X = nn.Dropout(self.dropout, deterministic=not training)(X)
+        return X, jnp.stack(new_state)
 
 
 class RNNLM(RNNLMScratch):

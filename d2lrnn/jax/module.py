@@ -70,7 +70,9 @@ class Module(nn.Module, TableParams, core_module.Module):
         self.plot("loss", l, train=False)
 
     def apply_init(self, dummy_input: Any, key: Any) -> Any:
-        return self.init(key, *dummy_input)
+        # the parameters from ``key`` (as init(key) draws them); a dropout stream for models
+        # that apply dropout while they are set up
+        return self.init({"params": key, "dropout": jax.random.fold_in(key, 1)}, *dummy_input)
 
     def configure_optimizers(self) -> optax.GradientTransformation:
         return optax.sgd(self.lr)
@@ -91,7 +93,10 @@ class Classifier(Module):
         return compare.mean() if averaged else compare
 
     def loss(self, params: Any, X: Any, Y: Any, state: Any, averaged: bool = True) -> Any:
-        Y_hat = state.apply_fn({"params": params}, *X, mutable=False, rngs=None)
+        # the train state's dropout key (None: no dropout stream; models without dropout)
+        rng = getattr(state, "dropout_rng", None)
+        Y_hat = state.apply_fn({"params": params}, *X, mutable=False,
+                               rngs=None if rng is None else {"dropout": rng})
         Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
         Y = Y.reshape((-1,))
         fn = optax.softmax_cross_entropy_with_integer_labels

@@ -18,7 +18,7 @@ from d2lrnn.core.surface import export_names as _export_names  # noqa: E402
 from d2lrnn.core.trainer import TrainingDivergedError  # noqa: E402
 from d2lrnn.mxnet import device as _device  # noqa: E402
 from d2lrnn.mxnet import tensors as _tensors  # noqa: E402
-from d2lrnn.mxnet.concise import RNN, RNNLM  # noqa: E402
+from d2lrnn.mxnet.concise import GRU, RNN, RNNLM  # noqa: E402
 from d2lrnn.mxnet.module import (  # noqa: E402
     SGD,
     Classifier,

@@ -8,6 +8,7 @@ from typing import Any
 from mxnet.gluon import nn, rnn  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.params import check_stack_args
 from d2lrnn.mxnet.module import Module
 from d2lrnn.mxnet.rnn import RNNLMScratch
 from d2lrnn.mxnet.tensors import swapaxes
@@ -34,6 +35,18 @@ class RNN(Module):
             H, = self.rnn.begin_state(inputs.shape[1], ctx=inputs.ctx)
         outputs, (H, ) = self.rnn(inputs, (H, ))
         return outputs, H
+
+
+class GRU(RNN):
+    """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): Gluon's
+    ``rnn.GRU`` with ``num_layers`` layers and ``dropout`` between them. State (num_layers,
+    batch_size, num_hiddens)."""
+
+    def __init__(self, num_hiddens: int, num_layers: int, dropout: float = 0) -> None:
+        check_stack_args(num_hiddens=num_hiddens, num_layers=num_layers, dropout=dropout)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        self.rnn = rnn.GRU(num_hiddens, num_layers, dropout=dropout)
 
 
 class RNNLM(RNNLMScratch):

@@ -17,7 +17,7 @@ from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.tensorflow import device as _device
 from d2lrnn.tensorflow import tensors as _tensors
-from d2lrnn.tensorflow.concise import LSTM, RNN, RNNLM, SimpleRNN
+from d2lrnn.tensorflow.concise import GRU, LSTM, RNN, RNNLM, SimpleRNN, TimeMajorRNN
 from d2lrnn.tensorflow.module import (
     Classifier,
     DataModule,

@@ -15,6 +15,7 @@ import keras
 import tensorflow as tf
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.params import check_stack_args
 from d2lrnn.tensorflow.module import Module
 from d2lrnn.tensorflow.rnn import RNNLMScratch
 from d2lrnn.tensorflow.tensors import transpose
@@ -25,8 +26,9 @@ class TimeMajor:
     with ``time_major=True`` the layer takes (num_steps, batch_size, features) and returns its
     sequences time-major too."""
 
-    def __init__(self, units: int, *args: Any, time_major: bool = False, **kwargs: Any) -> None:
-        super().__init__(units, *args, **kwargs)
+    def __init__(self, units_or_cell: Any, *args: Any, time_major: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(units_or_cell, *args, **kwargs)  # type: ignore[call-arg]
         self.time_major = time_major
 
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
@@ -50,8 +52,8 @@ class TimeMajor:
         concise LM's compiled step 0.8x -> ~1.0x of the scratch one, benchmarks/concise.py).
         Anything else goes through Keras's own loop."""
         return (mask is None and sequences.shape[0] is not None and not self.go_backwards
-                and not self.stateful and not self.cell.dropout
-                and not self.cell.recurrent_dropout)
+                and not self.stateful and hasattr(self, "units")  # one cell, not a stack
+                and not self.cell.dropout and not self.cell.recurrent_dropout)
 
     def _time_major_steps(self, sequences: Any, initial_state: Any, training: bool) -> Any:
         # sequences (num_steps, batch_size, features); the state: H (batch_size, units), or
@@ -87,6 +89,13 @@ class LSTM(TimeMajor, keras.layers.LSTM):
     ``d2l.LSTM(``)."""
 
 
+class TimeMajorRNN(TimeMajor, keras.layers.RNN):
+    """``keras.layers.RNN`` (a cell, or a list of cells stacked) with Keras 2's ``time_major``
+    argument: the book's TensorFlow deep-RNN cell writes ``tf.keras.layers.RNN(gru_cells, ...,
+    time_major=True)``; the reader's one-line change is ``tf.keras.layers.RNN(`` ->
+    ``d2l.TimeMajorRNN(``."""
+
+
 class RNN(Module):
     """The RNN model implemented with high-level APIs."""
 
@@ -108,6 +117,24 @@ class RNN(Module):
             return tf.transpose(outputs, (1, 0, 2)), H
         outputs, H = self.rnn(inputs, H)
         return outputs, H
+
+
+class GRU(RNN):
+    """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): ``num_layers``
+    Keras ``GRUCell``s (``dropout`` on each cell's inputs, as the book's) stacked in one
+    time-major ``RNN`` layer. State: one (batch_size, num_hiddens) array per layer."""
+
+    def __init__(self, num_hiddens: int, num_layers: int, dropout: float = 0) -> None:
+        check_stack_args(num_hiddens=num_hiddens, num_layers=num_layers, dropout=dropout)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        cells = [keras.layers.GRUCell(num_hiddens, dropout=dropout) for _ in range(num_layers)]
+        self.rnn = TimeMajorRNN(cells, return_sequences=True, return_state=True,
+                                time_major=True)
+
+    def forward(self, X: tf.Tensor, state: Any = None) -> tuple[tf.Tensor, list[tf.Tensor]]:
+        outputs, *state = self.rnn(X, state)
+        return outputs, state
 
 
 class RNNLM(RNNLMScratch):

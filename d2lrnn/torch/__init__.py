@@ -14,7 +14,7 @@ from d2lrnn.core.surface import export_names as _export_names
 from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.torch import device as _device
 from d2lrnn.torch import tensors as _tensors
-from d2lrnn.torch.concise import RNN, RNNLM
+from d2lrnn.torch.concise import GRU, RNN, RNNLM
 from d2lrnn.torch.module import (
     SGD,
     Classifier,

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.params import check_stack_args
 from d2lrnn.torch.module import Module
 from d2lrnn.torch.rnn import RNNLMScratch
 from d2lrnn.torch.tensors import swapaxes
@@ -28,6 +29,20 @@ class RNN(Module):
         # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
         # num_hiddens), H (1, batch_size, num_hiddens)
         return self.rnn(inputs, H)
+
+
+class GRU(RNN):
+    """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): ``nn.GRU`` with
+    ``num_layers`` layers and ``dropout`` between them. State (num_layers, batch_size,
+    num_hiddens)."""
+
+    def __init__(self, num_inputs: int, num_hiddens: int, num_layers: int,
+                 dropout: float = 0) -> None:
+        check_stack_args(num_inputs=num_inputs, num_hiddens=num_hiddens, num_layers=num_layers,
+                         dropout=dropout)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        self.rnn = nn.GRU(num_inputs, num_hiddens, num_layers, dropout=dropout)
 
 
 class RNNLM(RNNLMScratch):

@@ -13,9 +13,8 @@ class BiRNNScratch(d2l.Module):
     sigma: float = 0.01
 
     def setup(self):
-        self.f_rnn = d2l.RNNScratch(num_inputs, num_hiddens, sigma)
-        self.b_rnn = d2l.RNNScratch(num_inputs, num_hiddens, sigma)
-        self.num_hiddens *= 2  # The output dimension will be doubled
+        self.f_rnn = d2l.RNNScratch(self.num_inputs, self.num_hiddens, self.sigma)
+        self.b_rnn = d2l.RNNScratch(self.num_inputs, self.num_hiddens, self.sigma)
 
 # %%
 @d2l.add_to_class(BiRNNScratch)

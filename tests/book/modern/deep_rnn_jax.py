@@ -51,20 +51,19 @@ class GRU(d2l.RNN):  #@save
         new_state = []
         if state is None:
             batch_size = X.shape[1]
-            state = [nn.GRUCell.initialize_carry(jax.random.PRNGKey(0),
-                    (batch_size,), self.num_hiddens)] * self.num_layers
+            state = [jnp.zeros((batch_size, self.num_hiddens))] * self.num_layers  # Flax 0.7
 
         GRU = nn.scan(nn.GRUCell, variable_broadcast="params",
                       in_axes=0, out_axes=0, split_rngs={"params": False})
 
         # Introduce a dropout layer after every GRU layer except last
         for i in range(self.num_layers - 1):
-            layer_i_state, X = GRU()(state[i], outputs)
+            layer_i_state, X = GRU(self.num_hiddens)(state[i], outputs)  # features
             new_state.append(layer_i_state)
             X = nn.Dropout(self.dropout, deterministic=not training)(X)
 
         # Final GRU layer without dropout
-        out_state, X = GRU()(state[-1], X)
+        out_state, X = GRU(self.num_hiddens)(state[-1], X)  # Flax cells take features
         new_state.append(out_state)
         return X, jnp.array(new_state)
 

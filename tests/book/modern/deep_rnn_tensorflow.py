@@ -42,7 +42,7 @@ class GRU(d2l.RNN):  #@save
         self.save_hyperparameters()
         gru_cells = [tf.keras.layers.GRUCell(num_hiddens, dropout=dropout)
                      for _ in range(num_layers)]
-        self.rnn = tf.keras.layers.RNN(gru_cells, return_sequences=True,
+        self.rnn = d2l.TimeMajorRNN(gru_cells, return_sequences=True,  # Keras 3
                                        return_state=True, time_major=True)
 
     def forward(self, X, state=None):

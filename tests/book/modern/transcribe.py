@@ -40,6 +40,24 @@ FIXES: dict[tuple[str, str], list[tuple[str, str]]] = {
         "method"), (
         "        H, outputs = GRU()(H, inputs)",
         "        H, outputs = GRU(self.num_hiddens)(H, inputs)  # Flax cells take features")],
+    ("deep-rnn", "tensorflow"): [(
+        "        self.rnn = tf.keras.layers.RNN(gru_cells, return_sequences=True,",
+        "        self.rnn = d2l.TimeMajorRNN(gru_cells, return_sequences=True,  # Keras 3")],
+    ("deep-rnn", "jax"): [(
+        "            state = [nn.GRUCell.initialize_carry(jax.random.PRNGKey(0),\n"
+        "                    (batch_size,), self.num_hiddens)] * self.num_layers",
+        "            state = [jnp.zeros((batch_size, self.num_hiddens))] * self.num_layers  # Flax"
+        " 0.7"), (
+        "            layer_i_state, X = GRU()(state[i], outputs)",
+        "            layer_i_state, X = GRU(self.num_hiddens)(state[i], outputs)  # features"), (
+        "        out_state, X = GRU()(state[-1], X)",
+        "        out_state, X = GRU(self.num_hiddens)(state[-1], X)  # Flax cells take features")],
+    ("bi-rnn", "jax"): [(  # the book's bug: setup reads undefined names, assigns a field
+        "        self.f_rnn = d2l.RNNScratch(num_inputs, num_hiddens, sigma)\n"
+        "        self.b_rnn = d2l.RNNScratch(num_inputs, num_hiddens, sigma)\n"
+        "        self.num_hiddens *= 2  # The output dimension will be doubled",
+        "        self.f_rnn = d2l.RNNScratch(self.num_inputs, self.num_hiddens, self.sigma)\n"
+        "        self.b_rnn = d2l.RNNScratch(self.num_inputs, self.num_hiddens, self.sigma)")],
     ("lstm", "jax"): [(
         "            H_C = nn.OptimizedLSTMCell.initialize_carry(jax.random.PRNGKey(0),\n"
         "                                                        (batch_size,),\n"
