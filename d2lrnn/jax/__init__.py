@@ -6,7 +6,8 @@ _require("jax")
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
 from d2lrnn.core import names as _names
-from d2lrnn.core.download import DATA_URL, download
+from d2lrnn.core.download import DATA_URL, download, extract
+from d2lrnn.core.nmt import show_list_len_pair_hist
 from d2lrnn.core.plot import lazy_plt as _lazy_plt
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
@@ -15,7 +16,15 @@ from d2lrnn.core.trainer import TrainingDivergedError
 from d2lrnn.jax import device as _device
 from d2lrnn.jax import tensors as _tensors
 from d2lrnn.jax.concise import GRU, RNN, RNNLM
-from d2lrnn.jax.module import Classifier, DataModule, Module, TimeMachine, get_params, set_params
+from d2lrnn.jax.module import (
+    Classifier,
+    DataModule,
+    Module,
+    MTFraEng,
+    TimeMachine,
+    get_params,
+    set_params,
+)
 from d2lrnn.jax.regression import LinearRegression
 from d2lrnn.jax.rnn import RNNLMScratch, RNNScratch
 from d2lrnn.jax.tensors import get_key, normal_init, reset_key, sigmoid, swapaxes

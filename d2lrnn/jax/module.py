@@ -15,6 +15,7 @@ from jax import numpy as jnp
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
+from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
 from d2lrnn.core.board import ProgressBoard
 from d2lrnn.jax.layer_map import LAYER_MAP
@@ -111,6 +112,8 @@ class DataModule(core_data.DataModule):
 
 TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int32 JAX arrays.")
+MTFraEng = core_nmt.mt_fra_eng_class(
+    DataModule, __name__, "The English-French dataset, as int32 JAX arrays.")
 
 
 def _path(path: Any) -> str:

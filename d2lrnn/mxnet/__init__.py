@@ -10,7 +10,8 @@ _import_mxnet()
 
 from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape  # noqa: E402
 from d2lrnn.core import names as _names  # noqa: E402
-from d2lrnn.core.download import DATA_URL, download  # noqa: E402
+from d2lrnn.core.download import DATA_URL, download, extract  # noqa: E402
+from d2lrnn.core.nmt import show_list_len_pair_hist  # noqa: E402
 from d2lrnn.core.plot import lazy_plt as _lazy_plt  # noqa: E402
 from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display  # noqa: E402
 from d2lrnn.core.random import backend_seed as _backend_seed  # noqa: E402
@@ -24,6 +25,7 @@ from d2lrnn.mxnet.module import (  # noqa: E402
     Classifier,
     DataModule,
     Module,
+    MTFraEng,
     TimeMachine,
     get_params,
     set_params,

@@ -18,6 +18,7 @@ from mxnet.gluon.parameter import DeferredInitializationError
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
+from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
 from d2lrnn.core.hparams import HyperParameters
 from d2lrnn.mxnet.layer_map import LAYER_MAP
@@ -235,6 +236,8 @@ class DataModule(core_data.DataModule):
 
 TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int32 MXNet arrays.")
+MTFraEng = core_nmt.mt_fra_eng_class(
+    DataModule, __name__, "The English-French dataset, as int32 MXNet arrays.")
 
 
 def get_params(model: Module) -> dict[str, onp.ndarray]:

@@ -15,6 +15,7 @@ import tensorflow as tf
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
+from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
 from d2lrnn.tensorflow.layer_map import LAYER_MAP
 
@@ -121,6 +122,8 @@ class DataModule(core_data.DataModule):
 
 TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int32 TensorFlow tensors.")
+MTFraEng = core_nmt.mt_fra_eng_class(
+    DataModule, __name__, "The English-French dataset, as int32 TensorFlow tensors.")
 
 
 def _nested_leaves(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:

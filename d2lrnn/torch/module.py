@@ -12,6 +12,7 @@ from torch.nn import functional as F
 from d2lrnn.core import data as core_data
 from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
+from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
 from d2lrnn.torch.layer_map import LAYER_MAP
 
@@ -105,6 +106,8 @@ class DataModule(core_data.DataModule):
 
 TimeMachine = core_data.time_machine_class(
     DataModule, __name__, "The book's Time Machine data, as int64 torch tensors.")
+MTFraEng = core_nmt.mt_fra_eng_class(
+    DataModule, __name__, "The English-French dataset, as int64 torch tensors.")
 
 
 def _named(model: nn.Module) -> list[tuple[str, nn.Parameter]]:

@@ -6,7 +6,7 @@ _show = lambda value: None if value is None else print(repr(value))  # as a note
 from d2lrnn import mxnet as d2l
 from mxnet import np, npx
 from mxnet.gluon import rnn
-_show(npx.set_np())
+_show((npx.set_np()))
 
 # %%
 class StackedRNNScratch(d2l.Module):

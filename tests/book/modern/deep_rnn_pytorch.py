@@ -49,4 +49,4 @@ model = d2l.RNNLM(gru, vocab_size=len(data.vocab), lr=2)
 trainer.fit(model, data)
 
 # %%
-_show(model.predict('it has', 20, data.vocab, d2l.try_gpu()))
+_show((model.predict('it has', 20, data.vocab, d2l.try_gpu())))

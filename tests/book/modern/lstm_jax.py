@@ -87,4 +87,4 @@ model = d2l.RNNLM(lstm, vocab_size=len(data.vocab), lr=4)
 trainer.fit(model, data)
 
 # %%
-_show(model.predict('it has', 20, data.vocab, trainer.state.params))
+_show((model.predict('it has', 20, data.vocab, trainer.state.params)))

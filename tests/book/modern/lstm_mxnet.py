@@ -6,7 +6,7 @@ _show = lambda value: None if value is None else print(repr(value))  # as a note
 from d2lrnn import mxnet as d2l
 from mxnet import np, npx
 from mxnet.gluon import rnn
-_show(npx.set_np())
+_show((npx.set_np()))
 
 # %%
 class LSTMScratch(d2l.Module):
@@ -74,4 +74,4 @@ model = d2l.RNNLM(lstm, vocab_size=len(data.vocab), lr=4)
 trainer.fit(model, data)
 
 # %%
-_show(model.predict('it has', 20, data.vocab, d2l.try_gpu()))
+_show((model.predict('it has', 20, data.vocab, d2l.try_gpu())))

@@ -71,4 +71,4 @@ model = d2l.RNNLM(lstm, vocab_size=len(data.vocab), lr=4)
 trainer.fit(model, data)
 
 # %%
-_show(model.predict('it has', 20, data.vocab, d2l.try_gpu()))
+_show((model.predict('it has', 20, data.vocab, d2l.try_gpu())))

@@ -74,4 +74,4 @@ with d2l.try_gpu():
 trainer.fit(model, data)
 
 # %%
-_show(model.predict('it has', 20, data.vocab))
+_show((model.predict('it has', 20, data.vocab)))

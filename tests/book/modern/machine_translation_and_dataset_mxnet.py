@@ -6,7 +6,7 @@ _show = lambda value: None if value is None else print(repr(value))  # as a note
 from d2lrnn import mxnet as d2l
 from mxnet import np, npx
 import os
-_show(npx.set_np())
+_show((npx.set_np()))
 
 # %%
 class MTFraEng(d2l.DataModule):  #@save
@@ -21,7 +21,7 @@ class MTFraEng(d2l.DataModule):  #@save
 # %%
 data = MTFraEng() 
 raw_text = data._download()
-_show(print(raw_text[:75]))
+_show((print(raw_text[:75])))
 
 # %%
 @d2l.add_to_class(MTFraEng)  #@save
@@ -36,7 +36,7 @@ def _preprocess(self, text):
 
 # %%
 text = data._preprocess(raw_text)
-_show(print(text[:80]))
+_show((print(text[:80])))
 
 # %%
 @d2l.add_to_class(MTFraEng)  #@save
@@ -53,7 +53,7 @@ def _tokenize(self, text, max_examples=None):
 
 # %%
 src, tgt = data._tokenize(text)
-_show(src[:6], tgt[:6])
+_show((src[:6], tgt[:6]))
 
 # %%
 #@save
@@ -114,7 +114,7 @@ src, tgt, src_valid_len, label = next(iter(data.train_dataloader()))
 print('source:', d2l.astype(src, d2l.int32))
 print('decoder input:', d2l.astype(tgt, d2l.int32))
 print('source len excluding pad:', d2l.astype(src_valid_len, d2l.int32))
-_show(print('label:', d2l.astype(label, d2l.int32)))
+_show((print('label:', d2l.astype(label, d2l.int32))))
 
 # %%
 @d2l.add_to_class(MTFraEng)  #@save
@@ -128,4 +128,4 @@ def build(self, src_sentences, tgt_sentences):
 # %%
 src, tgt, _,  _ = data.build(['hi .'], ['salut .'])
 print('source:', data.src_vocab.to_tokens(d2l.astype(src[0], d2l.int32)))
-_show(print('target:', data.tgt_vocab.to_tokens(d2l.astype(tgt[0], d2l.int32))))
+_show((print('target:', data.tgt_vocab.to_tokens(d2l.astype(tgt[0], d2l.int32)))))

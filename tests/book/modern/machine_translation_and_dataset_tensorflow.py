@@ -20,7 +20,7 @@ class MTFraEng(d2l.DataModule):  #@save
 # %%
 data = MTFraEng() 
 raw_text = data._download()
-_show(print(raw_text[:75]))
+_show((print(raw_text[:75])))
 
 # %%
 @d2l.add_to_class(MTFraEng)  #@save
@@ -35,7 +35,7 @@ def _preprocess(self, text):
 
 # %%
 text = data._preprocess(raw_text)
-_show(print(text[:80]))
+_show((print(text[:80])))
 
 # %%
 @d2l.add_to_class(MTFraEng)  #@save
@@ -52,7 +52,7 @@ def _tokenize(self, text, max_examples=None):
 
 # %%
 src, tgt = data._tokenize(text)
-_show(src[:6], tgt[:6])
+_show((src[:6], tgt[:6]))
 
 # %%
 #@save
@@ -113,7 +113,7 @@ src, tgt, src_valid_len, label = next(iter(data.train_dataloader()))
 print('source:', d2l.astype(src, d2l.int32))
 print('decoder input:', d2l.astype(tgt, d2l.int32))
 print('source len excluding pad:', d2l.astype(src_valid_len, d2l.int32))
-_show(print('label:', d2l.astype(label, d2l.int32)))
+_show((print('label:', d2l.astype(label, d2l.int32))))
 
 # %%
 @d2l.add_to_class(MTFraEng)  #@save
@@ -127,4 +127,4 @@ def build(self, src_sentences, tgt_sentences):
 # %%
 src, tgt, _,  _ = data.build(['hi .'], ['salut .'])
 print('source:', data.src_vocab.to_tokens(d2l.astype(src[0], d2l.int32)))
-_show(print('target:', data.tgt_vocab.to_tokens(d2l.astype(tgt[0], d2l.int32))))
+_show((print('target:', data.tgt_vocab.to_tokens(d2l.astype(tgt[0], d2l.int32)))))

@@ -41,10 +41,10 @@ encoder = Seq2SeqEncoder(vocab_size, embed_size, num_hiddens, num_layers)
 X = d2l.zeros((batch_size, num_steps))
 (enc_outputs, enc_state), _ = encoder.init_with_output(d2l.get_key(), X)
 
-_show(d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens)))
+_show((d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens))))
 
 # %%
-_show(d2l.check_shape(enc_state, (num_layers, batch_size, num_hiddens)))
+_show((d2l.check_shape(enc_state, (num_layers, batch_size, num_hiddens))))
 
 # %%
 class Seq2SeqDecoder(d2l.Decoder):
@@ -89,7 +89,7 @@ state = decoder.init_state(encoder.init_with_output(d2l.get_key(), X)[0])
 
 
 d2l.check_shape(dec_outputs, (batch_size, num_steps, vocab_size))
-_show(d2l.check_shape(state[1], (num_layers, batch_size, num_hiddens)))
+_show((d2l.check_shape(state[1], (num_layers, batch_size, num_hiddens))))
 
 # %%
 class Seq2Seq(d2l.EncoderDecoder):  #@save

@@ -45,10 +45,10 @@ batch_size, num_steps = 4, 9
 encoder = Seq2SeqEncoder(vocab_size, embed_size, num_hiddens, num_layers)
 X = d2l.zeros((batch_size, num_steps))
 enc_outputs, enc_state = encoder(X)
-_show(d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens)))
+_show((d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens))))
 
 # %%
-_show(d2l.check_shape(enc_state, (num_layers, batch_size, num_hiddens)))
+_show((d2l.check_shape(enc_state, (num_layers, batch_size, num_hiddens))))
 
 # %%
 class Seq2SeqDecoder(d2l.Decoder):
@@ -87,7 +87,7 @@ decoder = Seq2SeqDecoder(vocab_size, embed_size, num_hiddens, num_layers)
 state = decoder.init_state(encoder(X))
 dec_outputs, state = decoder(X, state)
 d2l.check_shape(dec_outputs, (batch_size, num_steps, vocab_size))
-_show(d2l.check_shape(state[1], (num_layers, batch_size, num_hiddens)))
+_show((d2l.check_shape(state[1], (num_layers, batch_size, num_hiddens))))
 
 # %%
 class Seq2Seq(d2l.EncoderDecoder):  #@save

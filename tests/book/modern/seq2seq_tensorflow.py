@@ -32,11 +32,11 @@ batch_size, num_steps = 4, 9
 encoder = Seq2SeqEncoder(vocab_size, embed_size, num_hiddens, num_layers)
 X = d2l.zeros((batch_size, num_steps))
 enc_outputs, enc_state = encoder(X)
-_show(d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens)))
+_show((d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens))))
 
 # %%
 d2l.check_len(enc_state, num_layers)
-_show(d2l.check_shape(enc_state[0], (batch_size, num_hiddens)))
+_show((d2l.check_shape(enc_state[0], (batch_size, num_hiddens))))
 
 # %%
 class Seq2SeqDecoder(d2l.Decoder):
@@ -74,7 +74,7 @@ state = decoder.init_state(encoder(X))
 dec_outputs, state = decoder(X, state)
 d2l.check_shape(dec_outputs, (batch_size, num_steps, vocab_size))
 d2l.check_len(state[1], num_layers)
-_show(d2l.check_shape(state[1][0], (batch_size, num_hiddens)))
+_show((d2l.check_shape(state[1][0], (batch_size, num_hiddens))))
 
 # %%
 class Seq2Seq(d2l.EncoderDecoder):  #@save

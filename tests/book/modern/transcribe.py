@@ -120,7 +120,7 @@ def show_last_expression(code: str) -> str:
     lines = code.splitlines()
     start, end = last.lineno - 1, last.end_lineno
     expr = "\n".join(lines[start:end])
-    return "\n".join([*lines[:start], f"_show({expr})", *lines[end:]])
+    return "\n".join([*lines[:start], f"_show(({expr}))", *lines[end:]])
 
 
 def transcribe(section: str, tab: str, ref: Path) -> str:
