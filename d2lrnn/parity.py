@@ -111,7 +111,7 @@ def mapped_step(params: dict[str, Any], X: np.ndarray, Y: np.ndarray, lr: float,
 
 def reference_step(case: Case, table: layer_map.LayerMap = ()) -> dict[str, Any]:
     out = mapped_step(case.params, case.X, case.Y, case.lr, case.clip, table, case.ref)
-    return {"logits": case.ref.forward(case.params, case.X), **out}
+    return {"logits": case.ref.logits(case.params, case.X), **out}
 
 
 def build_model(d2l: Any, vocab_size: int, num_hiddens: int, lr: float,

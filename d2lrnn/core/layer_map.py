@@ -289,6 +289,17 @@ def collapse(values: Mapping[str, np.ndarray], copies_are: str) -> dict[str, np.
     return out
 
 
+def table_for(model: Any, maps: Mapping[str, LayerMap], default: LayerMap) -> LayerMap:
+    """The layer map of the family a model names (``lm_family`` on the model or on its
+    ``rnn``: d2l.GRU says 'gru-lm-concise', so d2l.RNNLM over it reads the GRU's gates), or
+    ``default`` (the concise RNN LM's)."""
+    for part in (model, getattr(model, "rnn", None)):
+        name = getattr(part, "lm_family", None)
+        if name in maps:
+            return maps[name]
+    return default
+
+
 def check_table(table: LayerMap) -> None:
     """Every split parameter has exactly one primary copy; the parts of a stacked tensor are
     0..n-1, each once."""

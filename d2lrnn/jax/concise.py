@@ -20,6 +20,8 @@ class RNN(nn.Module):
     """The RNN model implemented with high-level APIs (Flax's ``nn.RNN`` over a
     ``SimpleCell``: H_t = tanh(X_t W_xh + b_h + H_{t-1} W_hh))."""
 
+    lm_family = "rnn-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
+
     num_hiddens: int
 
     def __post_init__(self) -> None:
@@ -45,6 +47,8 @@ class GRU(RNN):
     layer reads the previous layer's outputs (the book's JAX cell feeds the raw inputs to every
     layer but the last: wrong from three layers on). State (num_layers, batch_size,
     num_hiddens)."""
+
+    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
 
     num_layers: int = 1
     dropout: float = 0

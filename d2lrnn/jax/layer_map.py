@@ -3,8 +3,11 @@
 ``cell/i`` and W_hh in the bias-free ``cell/h``; ``nn.Dense`` (the LM's ``linear``) has W_hq as
 its kernel. Same layouts as the book: nothing transposed, nothing split."""
 
+from typing import Any
+
+from d2lrnn.core import layer_map as _layer_map
 from d2lrnn.core.layer_map import Slot
-from d2lrnn.core.models import RNN_LM_CONCISE, register_layer_maps
+from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE, register_layer_maps
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
 RNN_LM = (
@@ -31,9 +34,18 @@ LSTM = tuple(slot for flax, book in zip("ifgo", "ifco", strict=True) for slot in
     Slot(f"cell.i{flax}.kernel", f"W_x{book}"), Slot(f"cell.h{flax}.kernel", f"W_h{book}"),
     Slot(f"cell.h{flax}.bias", f"b_{book}")))
 
+#: d2l.RNNLM over d2l.GRU (one layer: d2l.GRU names its cells cell0, cell1, ...)
+GRU_LM = (*(Slot(s.tail.replace("cell.", "cell0.", 1), s.canonical) for s in GRU),
+          *RNN_LM[-2:])  # the output layer as RNN_LM's
+
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM}
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 
 register_layer_maps("jax", LAYER_MAPS)
+
+
+def table_for(model: Any) -> tuple[Slot, ...]:
+    """The map of the model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise."""
+    return _layer_map.table_for(model, LAYER_MAPS, LAYER_MAP)

@@ -128,20 +128,22 @@ def named_leaves(params: Any) -> list[tuple[str, Any]]:
     return [(_path(p), v) for p, v in jax.tree_util.tree_flatten_with_path(params)[0]]
 
 
-def get_params(params: Any) -> dict[str, np.ndarray]:
+def get_params(params: Any, table: Any = None) -> dict[str, np.ndarray]:
     """A params tree (e.g. ``trainer.state.params``) as NumPy arrays with canonical names
-    (Flax layers' weights through the backend's LAYER_MAP)."""
+    (Flax layers' weights through ``table``, by default the concise RNN LM's layer map; a
+    Trainer passes its model's, ``layer_map.table_for(model)``)."""
     return layer_map.to_canonical(((n, np.asarray(v)) for n, v in named_leaves(params)),
-                                  LAYER_MAP)
+                                  LAYER_MAP if table is None else table)
 
 
-def set_params(params: Any, new: dict[str, Any]) -> Any:
+def set_params(params: Any, new: dict[str, Any], table: Any = None) -> Any:
     """A copy of the params tree with every leaf replaced by ``new[canonical name]``. JAX
     arrays are immutable: use the result (``trainer.set_params(new)`` updates a Trainer)."""
     named = named_leaves(params)
-    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), LAYER_MAP)
+    table = LAYER_MAP if table is None else table
+    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), table)
     arrays = core_params.check_params(expected, new)
-    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], table)
 
     def replace(path: Any, leaf: Any) -> Any:
         return jnp.asarray(values[_path(path)], dtype=leaf.dtype)

@@ -112,9 +112,10 @@ class Trainer(core_trainer.Trainer):
 
     def set_params(self, params: Any) -> None:
         """Replace ``state.params`` (a dict with canonical names, or a params tree)."""
+        from d2lrnn.jax.layer_map import table_for
         from d2lrnn.jax.module import set_params
         if isinstance(params, dict) and not any(isinstance(v, dict) for v in params.values()):
-            params = set_params(self.state.params, params)
+            params = set_params(self.state.params, params, table_for(self.model))
         self.state = self.state.replace(params=params)
 
     def fit_batch(self, batch: Any) -> Any:
@@ -140,15 +141,17 @@ class Trainer(core_trainer.Trainer):
         return jax.tree_util.tree_map(clip, grads)
 
     def get_params(self) -> dict[str, Any]:
+        from d2lrnn.jax.layer_map import table_for
         from d2lrnn.jax.module import get_params
-        return get_params(self.state.params)
+        return get_params(self.state.params, table_for(self.model))
 
     def probe(self, batch: Any) -> dict[str, Any]:
         from d2lrnn.core.layer_map import grads_to_canonical
-        from d2lrnn.jax.layer_map import LAYER_MAP
+        from d2lrnn.jax.layer_map import table_for
         from d2lrnn.jax.module import named_leaves
+        table = table_for(self.model)
         read = lambda tree: grads_to_canonical(
-            ((n, np.asarray(v)) for n, v in named_leaves(tree)), LAYER_MAP)
+            ((n, np.asarray(v)) for n, v in named_leaves(tree)), table)
         batch = tuple(batch)
         params = self.state.params
         logits = self.state.apply_fn({"params": params}, *batch[:-1])

@@ -22,6 +22,8 @@ class RNN(Module):
     the from-scratch section) uses tanh. d2l.RNN passes ``activation='tanh'``: the same model
     as the other frameworks', which the parity suite checks."""
 
+    lm_family = "rnn-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
+
     def __init__(self, num_hiddens: int) -> None:
         positive_int("num_hiddens", num_hiddens)
         super().__init__()
@@ -41,6 +43,8 @@ class GRU(RNN):
     """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): Gluon's
     ``rnn.GRU`` with ``num_layers`` layers and ``dropout`` between them. State (num_layers,
     batch_size, num_hiddens)."""
+
+    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
 
     def __init__(self, num_hiddens: int, num_layers: int, dropout: float = 0) -> None:
         check_stack_args(num_hiddens=num_hiddens, num_layers=num_layers, dropout=dropout)

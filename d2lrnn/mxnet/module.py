@@ -21,7 +21,7 @@ from d2lrnn.core import module as core_module
 from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
 from d2lrnn.core.hparams import HyperParameters
-from d2lrnn.mxnet.layer_map import LAYER_MAP
+from d2lrnn.mxnet.layer_map import table_for
 from d2lrnn.mxnet.tensors import mx
 
 
@@ -242,17 +242,18 @@ MTFraEng = core_nmt.mt_fra_eng_class(
 
 def get_params(model: Module) -> dict[str, onp.ndarray]:
     """The model's parameters as float32 NumPy arrays under canonical names (Gluon layers'
-    weights through the backend's LAYER_MAP)."""
+    weights through the backend's layer map for the model's family)."""
     return layer_map.to_canonical(((n, a.asnumpy()) for n, a in model.named_arrays()),
-                                  LAYER_MAP)
+                                  table_for(model))
 
 
 def set_params(model: Module, params: dict[str, Any]) -> None:
     """Write NumPy arrays into the parameters in place (their gradients stay attached)."""
     named = model.named_arrays()
-    expected = layer_map.canonical_shapes(((n, tuple(a.shape)) for n, a in named), LAYER_MAP)
+    table = table_for(model)
+    expected = layer_map.canonical_shapes(((n, tuple(a.shape)) for n, a in named), table)
     arrays = core_params.check_params(expected, params)
-    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], table)
     for n, a in named:
         a[:] = np.array(values[n], ctx=a.ctx)
 

@@ -11,7 +11,7 @@ from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.layer_map import grads_to_canonical
 from d2lrnn.mxnet import fast
 from d2lrnn.mxnet.device import gpu, num_gpus
-from d2lrnn.mxnet.layer_map import LAYER_MAP
+from d2lrnn.mxnet.layer_map import table_for
 from d2lrnn.mxnet.module import get_params, set_params
 
 
@@ -70,7 +70,8 @@ class Trainer(core_trainer.Trainer):
 
     def probe(self, batch: Any) -> dict[str, Any]:
         named = self.model.named_arrays()
-        read = lambda: grads_to_canonical(((n, p.grad.asnumpy()) for n, p in named), LAYER_MAP)
+        table = table_for(self.model)
+        read = lambda: grads_to_canonical(((n, p.grad.asnumpy()) for n, p in named), table)
         saved = [p.grad.copy() for _, p in named]
         with autograd.record(), fast.gemm_bias_grads():
             logits = self.model(*batch[:-1])

@@ -99,6 +99,8 @@ class TimeMajorRNN(TimeMajor, keras.layers.RNN):
 class RNN(Module):
     """The RNN model implemented with high-level APIs."""
 
+    lm_family = "rnn-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
+
     def __init__(self, num_hiddens: int) -> None:
         positive_int("num_hiddens", num_hiddens)
         super().__init__()
@@ -123,6 +125,8 @@ class GRU(RNN):
     """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): ``num_layers``
     Keras ``GRUCell``s (``dropout`` on each cell's inputs, as the book's) stacked in one
     time-major ``RNN`` layer. State: one (batch_size, num_hiddens) array per layer."""
+
+    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
 
     def __init__(self, num_hiddens: int, num_layers: int, dropout: float = 0) -> None:
         check_stack_args(num_hiddens=num_hiddens, num_layers=num_layers, dropout=dropout)

@@ -17,7 +17,7 @@ from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
 from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
-from d2lrnn.tensorflow.layer_map import LAYER_MAP
+from d2lrnn.tensorflow.layer_map import table_for
 
 
 class Module(tf.Module, core_module.Module):
@@ -197,16 +197,17 @@ def named_variables(model: tf.Module) -> list[tuple[str, tf.Variable]]:
 
 def get_params(model: tf.Module) -> dict[str, np.ndarray]:
     """The model's variables as float32 NumPy arrays under canonical names (Keras layers'
-    weights through the backend's LAYER_MAP)."""
+    weights through the backend's layer map for the model's family)."""
     return layer_map.to_canonical(((n, v.numpy()) for n, v in named_variables(model)),
-                                  LAYER_MAP)
+                                  table_for(model))
 
 
 def set_params(model: tf.Module, params: dict[str, Any]) -> None:
     """Assign NumPy arrays (canonical names, exact shapes) to the model's variables."""
     named = named_variables(model)
-    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), LAYER_MAP)
+    table = table_for(model)
+    expected = layer_map.canonical_shapes(((n, tuple(v.shape)) for n, v in named), table)
     arrays = core_params.check_params(expected, params)
-    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], table)
     for n, v in named:
         v.assign(values[n])

@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.layer_map import grads_to_canonical
-from d2lrnn.tensorflow.layer_map import LAYER_MAP
+from d2lrnn.tensorflow.layer_map import table_for
 from d2lrnn.tensorflow.module import get_params, keras_layers, named_variables, set_params
 
 
@@ -188,7 +188,7 @@ class Trainer(core_trainer.Trainer):
         variables = [v for _, v in named]
         read = lambda gs: grads_to_canonical(
             ((n, tf.convert_to_tensor(g).numpy()) for (n, _), g in zip(named, gs, strict=True)),
-            LAYER_MAP)
+            table_for(self.model))
         with tf.GradientTape() as tape:
             logits = self.model(*batch[:-1])
             loss = self.model.loss(logits, batch[-1])

@@ -18,6 +18,8 @@ from d2lrnn.torch.tensors import swapaxes
 class RNN(Module):
     """The RNN model implemented with high-level APIs."""
 
+    lm_family = "rnn-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
+
     def __init__(self, num_inputs: int, num_hiddens: int) -> None:
         positive_int("num_inputs", num_inputs)
         positive_int("num_hiddens", num_hiddens)
@@ -35,6 +37,8 @@ class GRU(RNN):
     """The multilayer GRU model (the deep-RNN section's saved ``d2l.GRU``): ``nn.GRU`` with
     ``num_layers`` layers and ``dropout`` between them. State (num_layers, batch_size,
     num_hiddens)."""
+
+    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
 
     def __init__(self, num_inputs: int, num_hiddens: int, num_layers: int,
                  dropout: float = 0) -> None:

@@ -14,7 +14,7 @@ from d2lrnn.core import layer_map
 from d2lrnn.core import module as core_module
 from d2lrnn.core import nmt as core_nmt
 from d2lrnn.core import params as core_params
-from d2lrnn.torch.layer_map import LAYER_MAP
+from d2lrnn.torch.layer_map import table_for
 
 
 class SGD:
@@ -119,17 +119,18 @@ def _named(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
 
 def get_params(model: nn.Module) -> dict[str, np.ndarray]:
     """The model's parameters as float32 NumPy arrays under canonical names (W_xh, ..., b_q);
-    framework layers' weights through the backend's LAYER_MAP."""
+    framework layers' weights through the backend's layer map for the model's family."""
     return layer_map.to_canonical(
-        ((name, p.detach().cpu().numpy()) for name, p in _named(model)), LAYER_MAP)
+        ((name, p.detach().cpu().numpy()) for name, p in _named(model)), table_for(model))
 
 
 def set_params(model: nn.Module, params: dict[str, Any]) -> None:
     """Copy NumPy arrays (canonical names, exact shapes) into the model's parameters."""
     named = _named(model)
-    expected = layer_map.canonical_shapes(((n, tuple(p.shape)) for n, p in named), LAYER_MAP)
+    table = table_for(model)
+    expected = layer_map.canonical_shapes(((n, tuple(p.shape)) for n, p in named), table)
     arrays = core_params.check_params(expected, params)
-    values = layer_map.to_framework(arrays, [n for n, _ in named], LAYER_MAP)
+    values = layer_map.to_framework(arrays, [n for n, _ in named], table)
     with torch.no_grad():
         for n, p in named:
             p.copy_(torch.from_numpy(values[n]))

@@ -11,7 +11,7 @@ from d2lrnn.core import trainer as core_trainer
 from d2lrnn.core.layer_map import grads_to_canonical
 from d2lrnn.torch.device import gpu
 from d2lrnn.torch.device import num_gpus as available_gpus
-from d2lrnn.torch.layer_map import LAYER_MAP
+from d2lrnn.torch.layer_map import table_for
 from d2lrnn.torch.module import get_params, set_params
 from d2lrnn.torch.threads import fitting_threads
 
@@ -66,7 +66,7 @@ class Trainer(core_trainer.Trainer):
     def probe(self, batch: Any) -> dict[str, Any]:
         named = dict(self.model.named_parameters())
         read = lambda: grads_to_canonical(((n, p.grad.detach().cpu().numpy())
-                                           for n, p in named.items()), LAYER_MAP)
+                                           for n, p in named.items()), table_for(self.model))
         self.model.zero_grad(set_to_none=True)
         logits = self.model(*batch[:-1])
         loss = self.model.loss(logits, batch[-1])

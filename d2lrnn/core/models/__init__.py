@@ -1,22 +1,23 @@
 """Model families declared once, as data: parameter tables (``spec``), the recurrent cells
 (``cells``), the family declaration and registry (``family``), the book's run settings per
-section (``runs``), and the families themselves (``rnn_lm``)."""
+section (``runs``), and the families themselves (``rnn_lm``, ``gru_lm``)."""
 
 from d2lrnn.core.models.family import (
-           DATA_KINDS,
-           LM,
-           SEQ2SEQ,
-           Block,
-           DataKind,
-           Family,
-           get,
-           names,
-           register,
-           register_layer_maps,
+    DATA_KINDS,
+    LM,
+    SEQ2SEQ,
+    Block,
+    DataKind,
+    Family,
+    get,
+    names,
+    register,
+    register_layer_maps,
 )
+from d2lrnn.core.models.gru_lm import GRU_LM_CONCISE
 from d2lrnn.core.models.rnn_lm import RNN_LM_CONCISE, RNN_LM_SCRATCH
 from d2lrnn.core.models.runs import BOOK_RUNS, BookRun, book_run
 
-__all__ = ["BOOK_RUNS", "DATA_KINDS", "LM", "RNN_LM_CONCISE", "RNN_LM_SCRATCH", "SEQ2SEQ",
-           "Block", "BookRun", "DataKind", "Family", "book_run", "get", "names", "register",
-           "register_layer_maps"]
+__all__ = ["BOOK_RUNS", "DATA_KINDS", "GRU_LM_CONCISE", "LM", "RNN_LM_CONCISE", "RNN_LM_SCRATCH",
+           "SEQ2SEQ", "Block", "BookRun", "DataKind", "Family", "book_run", "get", "names",
+           "register", "register_layer_maps"]

@@ -38,7 +38,7 @@ from d2lrnn.core.reference.optim import clip_gradients, grad_norm, sgd_step
 from d2lrnn.core.text import Vocab
 
 __all__ = ["CELLS", "LM", "Params", "cell_shapes", "cells", "clip_gradients", "decoding",
-           "forward", "grad_norm", "init_params", "layers", "lm", "log_softmax", "loss",
+           "forward", "grad_norm", "init_params", "layers", "lm", "log_softmax", "logits", "loss",
            "loss_and_grads", "losses", "one_hot", "optim", "output_layer", "predict",
            "recurrent", "rnn", "seq2seq", "sgd_step", "shapes", "train_step"]
 
@@ -73,6 +73,9 @@ def output_layer(params: Params, hiddens: list[np.ndarray]) -> np.ndarray:
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
     """Tokens (B, T) -> logits (B, T, V)."""
     return RNN_LM.forward(params, X)[0]
+
+
+logits = forward  # the name every oracle (an ``LM``) has for it
 
 
 def loss(params: Params, X: np.ndarray, Y: np.ndarray) -> float:

@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from d2lrnn.core.models import cells as declared_cells
-
 Params = dict[str, np.ndarray]
 State = Any  # np.ndarray (B, H), or a tuple (H, C) of them
 
@@ -153,7 +151,10 @@ class Cell:
     backward: Callable[..., tuple[np.ndarray, State, Params]]
 
     @property
-    def declared(self) -> declared_cells.Cell:
+    def declared(self) -> Any:
+        """The cell's declaration (``core/models/cells.py``; imported here, not at the top:
+        the model families' package imports this oracle)."""
+        from d2lrnn.core.models import cells as declared_cells
         return declared_cells.cell(self.kind)
 
     @property

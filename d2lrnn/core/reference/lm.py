@@ -61,6 +61,10 @@ class LM:
         logits = layers.dense(W_hq, b_q, hiddens)                           # (T, B, V)
         return np.ascontiguousarray(logits.swapaxes(0, 1)), state, (rnn_cache, hiddens, W_hq)
 
+    def logits(self, params: Params, X: np.ndarray) -> np.ndarray:
+        """Tokens (B, T) -> logits (B, T, V) (the module-level ``forward`` of the RNN LM)."""
+        return self.forward(params, X)[0]
+
     def backward(self, cache: Any, d_logits: np.ndarray) -> Params:
         """d_logits (B, T, V) -> the gradients of every parameter (BPTT)."""
         rnn_cache, hiddens, W_hq = cache
