@@ -51,6 +51,11 @@ CURRENT: dict[str, tuple[str, ...]] = {
     "deep-rnn": ("GRU", "Module", "RNN", "RNNLM", "RNNLMScratch", "RNNScratch", "TimeMachine",
                  "Trainer", "add_to_class", "stack", "try_gpu"),
     "bi-rnn": ("Module", "RNN", "RNNScratch", "add_to_class", "concat"),
+    "encoder-decoder": ("Classifier", "Decoder", "Encoder", "EncoderDecoder"),
+    "seq2seq": ("Decoder", "Encoder", "EncoderDecoder", "GRU", "MTFraEng", "Seq2Seq",
+                "Seq2SeqEncoder", "Trainer", "add_to_class", "argmax", "astype", "bleu",
+                "check_len", "check_shape", "concat", "expand_dims", "float32", "int32", "int64",
+                "reduce_sum", "reshape", "swapaxes", "transpose", "try_gpu", "zeros"),
     "machine-translation-and-dataset": (
         "DATA_URL", "DataModule", "MTFraEng", "Vocab", "add_to_class", "astype", "download",
         "extract", "int32", "plt", "reduce_sum", "set_figsize", "show_list_len_pair_hist",
@@ -64,8 +69,8 @@ CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rn
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {
-    "torch": ("SGD", "to"),
-    "mxnet": ("SGD",),
+    "torch": ("SGD", "init_seq2seq", "to"),
+    "mxnet": ("SGD", "to"),
     # Keras 3's SimpleRNN, LSTM and RNN with the book's time_major argument (the reader's
     # one-line change in the rnn-concise, lstm and deep-rnn cells)
     "tensorflow": ("LSTM", "SimpleRNN", "TimeMajorRNN"),

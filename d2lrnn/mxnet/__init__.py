@@ -32,7 +32,15 @@ from d2lrnn.mxnet.module import (  # noqa: E402
 )
 from d2lrnn.mxnet.regression import LinearRegression  # noqa: E402
 from d2lrnn.mxnet.rnn import RNNLMScratch, RNNScratch  # noqa: E402
-from d2lrnn.mxnet.tensors import sigmoid, swapaxes  # noqa: E402
+from d2lrnn.mxnet.seq2seq import (  # noqa: E402
+    Decoder,
+    Encoder,
+    EncoderDecoder,
+    Seq2Seq,
+    Seq2SeqEncoder,
+    bleu,
+)
+from d2lrnn.mxnet.tensors import sigmoid, swapaxes, to  # noqa: E402
 from d2lrnn.mxnet.trainer import Trainer  # noqa: E402
 
 _export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...

@@ -33,6 +33,7 @@ swapaxes = lambda x, *args, **kwargs: np.swapaxes(x, *args, **kwargs)
 expand_dims = np.expand_dims
 size = lambda x, *args, **kwargs: x.size
 numpy = lambda x, *args, **kwargs: x.asnumpy(*args, **kwargs)
+to = lambda x, *args, **kwargs: x.as_in_ctx(*args, **kwargs)  # the seq2seq tab's d2l.to
 
 
 def randn(*size: Any, ctx: Any = None, dtype: Any = onp.float32) -> Any:

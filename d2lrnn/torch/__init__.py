@@ -28,6 +28,15 @@ from d2lrnn.torch.module import (
 )
 from d2lrnn.torch.regression import LinearRegression
 from d2lrnn.torch.rnn import RNNLMScratch, RNNScratch
+from d2lrnn.torch.seq2seq import (
+    Decoder,
+    Encoder,
+    EncoderDecoder,
+    Seq2Seq,
+    Seq2SeqEncoder,
+    bleu,
+    init_seq2seq,
+)
 from d2lrnn.torch.tensors import sigmoid, swapaxes, to
 from d2lrnn.torch.trainer import Trainer
 

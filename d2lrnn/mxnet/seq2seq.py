@@ -1,0 +1,68 @@
+"""The sections "The Encoder-Decoder Architecture" and "Sequence-to-Sequence Learning for
+Machine Translation" on MXNet: what is Gluon's own (the base Blocks, the encoder's layers with
+Xavier initialization, Adam through a Gluon Trainer); the rest is ``d2lrnn/core/encdec.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mxnet import gluon, init  # d2lrnn.mxnet.__init__ ran the compat step first
+from mxnet.gluon import nn
+
+from d2lrnn.core import encdec
+from d2lrnn.core.checks import positive_int
+from d2lrnn.core.seq2seq import bleu
+from d2lrnn.mxnet import tensors
+from d2lrnn.mxnet.concise import GRU
+from d2lrnn.mxnet.module import Classifier
+
+
+class Encoder(encdec.EncoderBase, nn.Block):
+    """The base encoder interface for the encoder--decoder architecture."""
+
+
+class Decoder(encdec.DecoderBase, nn.Block):
+    """The base decoder interface for the encoder--decoder architecture."""
+
+
+class EncoderDecoder(encdec.EncoderDecoderBase, Classifier):
+    """The base class for the encoder--decoder architecture: ``forward(enc_X, dec_X, *args)``
+    returns the decoder's output only; ``predict_step(batch, device, num_steps,
+    save_attention_weights=False)`` decodes greedily (outside ``autograd.record``: no graph,
+    no dropout)."""
+
+    ops = tensors
+
+
+class Seq2SeqEncoder(Encoder):
+    """The RNN encoder for sequence-to-sequence learning (Xavier-initialized)."""
+
+    def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
+                 dropout: float = 0) -> None:
+        positive_int("vocab_size", vocab_size)
+        positive_int("embed_size", embed_size)
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_size)
+        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        self.initialize(init.Xavier())
+
+    def forward(self, X: Any, *args: Any) -> tuple[Any, Any]:
+        # X shape: (batch_size, num_steps)
+        embs = self.embedding(tensors.transpose(X))
+        # embs shape: (num_steps, batch_size, embed_size)
+        outputs, state = self.rnn(embs)
+        # outputs shape: (num_steps, batch_size, num_hiddens)
+        # state shape: (num_layers, batch_size, num_hiddens)
+        return outputs, state
+
+
+class Seq2Seq(encdec.Seq2SeqBase, EncoderDecoder):
+    """The RNN encoder--decoder for sequence to sequence learning: the loss averages the
+    cross-entropy over the target tokens that are not ``<pad>`` (``tgt_pad``); Adam."""
+
+    def configure_optimizers(self) -> gluon.Trainer:
+        # Adam optimizer is used here
+        return gluon.Trainer(self.parameters(), "adam", {"learning_rate": self.lr})
+
+
+__all__ = ["Decoder", "Encoder", "EncoderDecoder", "Seq2Seq", "Seq2SeqEncoder", "bleu"]
