@@ -79,6 +79,22 @@ def gate_slots(tail: str, canonicals: Sequence[str], transpose: bool = False,
                  for k, (name, flag) in enumerate(zip(canonicals, flags, strict=True)))
 
 
+def fused_layer(tails: Sequence[str], gates: str, reset_after: bool = False,
+                transpose: bool = True) -> tuple[Slot, ...]:
+    """The slots of a fused recurrent layer in cuDNN's layout (torch's ``nn.RNN/GRU/LSTM``,
+    Gluon's): ``tails`` = (input weight, hidden weight, input bias, hidden bias), each stacking
+    ``gates`` (the book's gate letters in the framework's order: ``'h'`` tanh RNN, ``'rzh'``
+    GRU, ``'ifco'`` LSTM). The input bias holds b_<g>; the hidden bias a second, summed copy of
+    it, except for a reset-after GRU's candidate, whose hidden bias is the distinct ``b_hh``."""
+    w_ih, w_hh, b_ih, b_hh = tails
+    hidden_bias = [("b_hh", True) if reset_after and g == "h" else (f"b_{g}", False)
+                   for g in gates]
+    return (*gate_slots(w_ih, [f"W_x{g}" for g in gates], transpose=transpose),
+            *gate_slots(w_hh, [f"W_h{g}" for g in gates], transpose=transpose),
+            *gate_slots(b_ih, [f"b_{g}" for g in gates]),
+            *gate_slots(b_hh, [n for n, _ in hidden_bias], primary=[p for _, p in hidden_bias]))
+
+
 def _part(value: np.ndarray, slot: Slot) -> np.ndarray:
     """The slot's slice of a tensor in the book's orientation."""
     if slot.row is not None:

@@ -5,39 +5,25 @@ summed biases; ``nn.Linear`` (the LM's ``self.linear``) stores W_hq transposed."
 from typing import Any
 
 from d2lrnn.core import layer_map as _layer_map
-from d2lrnn.core.layer_map import Slot, gate_slots
+from d2lrnn.core.layer_map import Slot, fused_layer
 from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE, register_layer_maps
 
-#: the concise RNN LM (d2l.RNNLM over d2l.RNN)
-RNN_LM = (
-    Slot("rnn.weight_ih_l0", "W_xh", transpose=True),   # (H, V)
-    Slot("rnn.weight_hh_l0", "W_hh", transpose=True),   # (H, H)
-    Slot("rnn.bias_ih_l0", "b_h"),                      # (H,) b_h = bias_ih + bias_hh
-    Slot("rnn.bias_hh_l0", "b_h", primary=False),       # (H,)
-    Slot("linear.weight", "W_hq", transpose=True),      # (V, H)
-    Slot("linear.bias", "b_q"),                         # (V,)
-)
+#: layer 0 of ``nn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
+LAYER0 = ("rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0")
+#: the LM's output layer (``self.linear``), stored transposed
+HEAD = (Slot("linear.weight", "W_hq", transpose=True),   # (V, H)
+        Slot("linear.bias", "b_q"))                       # (V,)
 
-#: ``nn.GRU`` (layer 0, under the model's ``rnn``): gates stacked r, z, n; weights transposed.
-#: torch computes n = tanh(W_in x + b_in + r * (W_hn h + b_hn)): the reset-after GRU, with
-#: b_h = b_in and b_hh = b_hn; b_r and b_z are split into two summed copies.
-GRU = (
-    *gate_slots("rnn.weight_ih_l0", ("W_xr", "W_xz", "W_xh"), transpose=True),
-    *gate_slots("rnn.weight_hh_l0", ("W_hr", "W_hz", "W_hh"), transpose=True),
-    *gate_slots("rnn.bias_ih_l0", ("b_r", "b_z", "b_h")),
-    *gate_slots("rnn.bias_hh_l0", ("b_r", "b_z", "b_hh"), primary=(False, False, True)),
-)
-
-#: ``nn.LSTM`` (layer 0): gates stacked i, f, g (the book's input node c), o; every bias split.
-LSTM = (
-    *gate_slots("rnn.weight_ih_l0", ("W_xi", "W_xf", "W_xc", "W_xo"), transpose=True),
-    *gate_slots("rnn.weight_hh_l0", ("W_hi", "W_hf", "W_hc", "W_ho"), transpose=True),
-    *gate_slots("rnn.bias_ih_l0", ("b_i", "b_f", "b_c", "b_o")),
-    *gate_slots("rnn.bias_hh_l0", ("b_i", "b_f", "b_c", "b_o"), primary=False),
-)
+#: the concise RNN LM (d2l.RNNLM over d2l.RNN): W_xh, W_hh transposed, b_h split in two copies
+RNN_LM = (*fused_layer(LAYER0, "h"), *HEAD)
+#: the GRU: gates stacked r, z, n (the book's candidate h); the reset-after GRU, n = tanh(W_in x +
+#: b_in + r * (W_hn h + b_hn)): b_h = b_in, b_hh = b_hn; b_r and b_z split in two copies
+GRU = fused_layer(LAYER0, "rzh", reset_after=True)
+#: the LSTM: gates stacked i, f, g (the book's input node c), o; every bias split
+LSTM = fused_layer(LAYER0, "ifco")
 
 #: d2l.RNNLM over d2l.GRU (one layer)
-GRU_LM = (*GRU, *RNN_LM[-2:])  # the output layer as RNN_LM's
+GRU_LM = (*GRU, *HEAD)
 
 #: one map per model family on a framework layer
 LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
