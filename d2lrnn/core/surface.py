@@ -55,3 +55,25 @@ def fill_names(namespace: dict[str, Any], names: Iterable[str],
         raise ImportError(f"{where}: no module defines {', '.join(missing)}, which "
                           "d2lrnn/core/names.py declares (looked in "
                           f"{', '.join(_name_of(s) for s in sources)})", name=where)
+
+
+def assemble_current(namespace: dict[str, Any], *, own: Sequence[ModuleType],
+                     tensors: ModuleType, device: ModuleType) -> None:
+    """Bind the current edition's surface (``names.current_exports(namespace["BACKEND"])``) in
+    a backend package's ``namespace`` (its ``globals()``). What the package defines before the
+    call stays (``seed``); the tensor aliases and device helpers come from ``tensors`` and
+    ``device`` (all of them, or an ImportError naming the missing); every other declared name
+    from the first of ``own`` (the backend's modules: its Module, Trainer, models, data), the
+    tab's own names in ``tensors`` (``swapaxes``, ``to``, ...), and the framework-free core.
+    ``d2l.plt`` is the module ``__getattr__`` this binds (matplotlib, imported on first use)."""
+    import d2lrnn.core as core
+    from d2lrnn.core import download, names, nmt, plot, seq2seq, trainer
+
+    module = namespace["__name__"]
+    export_names(namespace, tensors, names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
+    export_names(namespace, device, names.DEVICE)  # d2l.try_gpu, d2l.cpu...
+    declared = [n for n in names.current_exports(namespace["BACKEND"]) if n != "plt"]
+    fill_names(namespace, declared, [*own, tensors, core, download, nmt, plot, seq2seq,
+                                     {"TrainingDivergedError": trainer.TrainingDivergedError}])
+    namespace["__getattr__"] = plot.lazy_plt(module)
+    namespace["__all__"] = names.current_exports(namespace["BACKEND"])
