@@ -95,6 +95,16 @@ def fused_layer(tails: Sequence[str], gates: str, reset_after: bool = False,
             *gate_slots(b_hh, [n for n, _ in hidden_bias], primary=[p for _, p in hidden_bias]))
 
 
+def fused_tables(layer0: Sequence[str], head: Sequence[Slot]
+                 ) -> tuple[tuple[Slot, ...], tuple[Slot, ...], tuple[Slot, ...]]:
+    """(the concise RNN LM's table, the GRU's, the LSTM's) for a framework whose recurrent
+    layers are fused in cuDNN's layout (torch, Gluon): layer 0's four tensors ``layer0`` (see
+    ``fused_layer``) with gates stacked r, z, n for the GRU (reset after) and i, f, g, o for the
+    LSTM; ``head`` the LM's output layer."""
+    return ((*fused_layer(layer0, "h"), *head), fused_layer(layer0, "rzh", reset_after=True),
+            fused_layer(layer0, "ifco"))
+
+
 def _part(value: np.ndarray, slot: Slot) -> np.ndarray:
     """The slot's slice of a tensor in the book's orientation."""
     if slot.row is not None:
@@ -303,6 +313,16 @@ def collapse(values: Mapping[str, np.ndarray], copies_are: str) -> dict[str, np.
         elif copies_are == "sum":
             out[name] = out[name] + v
     return out
+
+
+def backend_tables(backend: str, maps: Mapping[str, LayerMap], default: LayerMap
+                   ) -> Any:
+    """Register a backend's maps, one per family (``core.models.register_layer_maps``), and
+    return its ``table_for(model)``: the map of the model's family, ``default`` otherwise."""
+    from d2lrnn.core.models import register_layer_maps
+
+    register_layer_maps(backend, maps)
+    return lambda model: table_for(model, maps, default)
 
 
 def table_for(model: Any, maps: Mapping[str, LayerMap], default: LayerMap) -> LayerMap:

@@ -73,7 +73,11 @@ def assemble_current(namespace: dict[str, Any], *, own: Sequence[ModuleType],
     export_names(namespace, tensors, names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
     export_names(namespace, device, names.DEVICE)  # d2l.try_gpu, d2l.cpu...
     declared = [n for n in names.current_exports(namespace["BACKEND"]) if n != "plt"]
-    fill_names(namespace, declared, [*own, tensors, core, download, nmt, plot, seq2seq,
-                                     {"TrainingDivergedError": trainer.TrainingDivergedError}])
+    sources = [*own, tensors, core, download, nmt, plot, seq2seq,
+               {"TrainingDivergedError": trainer.TrainingDivergedError}]
+    fill_names(namespace, declared, sources)
+    # sections on their way (not yet on every backend): what this backend has already
+    arriving = {n for names_ in names.CURRENT.values() for n in names_} - set(declared)
+    fill_names(namespace, sorted(arriving - {"plt"}), sources, complete=False)
     namespace["__getattr__"] = plot.lazy_plt(module)
     namespace["__all__"] = names.current_exports(namespace["BACKEND"])

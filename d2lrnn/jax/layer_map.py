@@ -3,11 +3,8 @@
 ``cell/i`` and W_hh in the bias-free ``cell/h``; ``nn.Dense`` (the LM's ``linear``) has W_hq as
 its kernel. Same layouts as the book: nothing transposed, nothing split."""
 
-from typing import Any
-
-from d2lrnn.core import layer_map as _layer_map
-from d2lrnn.core.layer_map import Slot
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE, register_layer_maps
+from d2lrnn.core.layer_map import Slot, backend_tables
+from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
 RNN_LM = (
@@ -43,9 +40,5 @@ LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 
-register_layer_maps("jax", LAYER_MAPS)
-
-
-def table_for(model: Any) -> tuple[Slot, ...]:
-    """The map of the model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise."""
-    return _layer_map.table_for(model, LAYER_MAPS, LAYER_MAP)
+#: the map of a model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise
+table_for = backend_tables("jax", LAYER_MAPS, LAYER_MAP)

@@ -4,11 +4,8 @@ weights stored transposed, and b_h split into two summed biases; ``nn.Dense(flat
 (the LM's ``self.linear``) stores W_hq transposed. Paths are Gluon's structural names
 (``Block._collect_params_with_prefix``)."""
 
-from typing import Any
-
-from d2lrnn.core import layer_map as _layer_map
-from d2lrnn.core.layer_map import Slot, fused_layer
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE, register_layer_maps
+from d2lrnn.core.layer_map import Slot, backend_tables, fused_tables
+from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
 
 #: layer 0 of ``gluon.rnn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
 LAYER0 = ("_unfused.0.i2h_weight", "_unfused.0.h2h_weight", "_unfused.0.i2h_bias",
@@ -17,13 +14,10 @@ LAYER0 = ("_unfused.0.i2h_weight", "_unfused.0.h2h_weight", "_unfused.0.i2h_bias
 HEAD = (Slot("linear.weight", "W_hq", transpose=True),   # (V, H)
         Slot("linear.bias", "b_q"))                       # (V,)
 
-#: the concise RNN LM (d2l.RNNLM over d2l.RNN): W_xh, W_hh transposed, b_h split in two copies
-RNN_LM = (*fused_layer(LAYER0, "h"), *HEAD)
-#: the GRU: gates stacked r, z, n (the book's candidate h); the reset-after GRU, n = tanh(W_in x +
-#: b_in + r * (W_hn h + b_hn)): b_h = b_in, b_hh = b_hn; b_r and b_z split in two copies
-GRU = fused_layer(LAYER0, "rzh", reset_after=True)
-#: the LSTM: gates stacked i, f, g (the book's input node c), o; every bias split
-LSTM = fused_layer(LAYER0, "ifco")
+#: the concise RNN LM (d2l.RNNLM over d2l.RNN: W_xh, W_hh transposed, b_h split in two copies);
+#: the GRU (gates stacked r, z, n: the reset-after GRU, b_h = b_in, b_hh = b_hn, b_r and b_z
+#: split); the LSTM (gates i, f, g = the book's input node c, o; every bias split)
+RNN_LM, GRU, LSTM = fused_tables(LAYER0, HEAD)
 
 #: d2l.RNNLM over d2l.GRU (one layer)
 GRU_LM = (*GRU, *HEAD)
@@ -33,9 +27,5 @@ LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 
-register_layer_maps("mxnet", LAYER_MAPS)
-
-
-def table_for(model: Any) -> tuple[Slot, ...]:
-    """The map of the model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise."""
-    return _layer_map.table_for(model, LAYER_MAPS, LAYER_MAP)
+#: the map of a model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise
+table_for = backend_tables("mxnet", LAYER_MAPS, LAYER_MAP)

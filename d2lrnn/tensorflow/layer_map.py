@@ -4,11 +4,8 @@ own name (``rnn.rnn.kernel``): ``SimpleRNN`` keeps W_xh, W_hh, b_h as ``kernel``
 ``recurrent_kernel``, ``bias``; ``Dense`` (the LM's ``self.linear``) W_hq, b_q as ``kernel``,
 ``bias``. Same layouts as the book: nothing transposed, nothing split."""
 
-from typing import Any
-
-from d2lrnn.core import layer_map as _layer_map
-from d2lrnn.core.layer_map import Slot, gate_slots
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE, register_layer_maps
+from d2lrnn.core.layer_map import Slot, backend_tables, gate_slots
+from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
 RNN_LM = (
@@ -45,9 +42,5 @@ LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 
-register_layer_maps("tensorflow", LAYER_MAPS)
-
-
-def table_for(model: Any) -> tuple[Slot, ...]:
-    """The map of the model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise."""
-    return _layer_map.table_for(model, LAYER_MAPS, LAYER_MAP)
+#: the map of a model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise
+table_for = backend_tables("tensorflow", LAYER_MAPS, LAYER_MAP)
