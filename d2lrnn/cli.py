@@ -10,6 +10,12 @@ Ctrl-C during train stops after the current batch, saves what was trained as a c
 marked partial, and exits with status 130.
 """
 
+# Errors: a bad flag or file is one line on stderr naming the flag, exit status 2, before any
+# framework is imported; a run that diverges or cannot write its files, one line and status 1;
+# Ctrl-C, one line and 130 (also while d2lrnn or a framework is still importing). This module
+# imports only the standard library and d2lrnn's own light modules at import time: NumPy, the
+# session and the frameworks are imported inside main(), where a Ctrl-C is caught.
+
 from __future__ import annotations
 
 import argparse
@@ -21,16 +27,14 @@ import sys
 from typing import Any
 
 from d2lrnn import BACKENDS, __version__, check_backend, config
-from d2lrnn.core import checkpoint
-from d2lrnn.core.atomic import atomic_write
-from d2lrnn.core.checks import CHECKS_ERRORS
-from d2lrnn.core.text import preprocess
-from d2lrnn.session import BOOK, from_checkpoint, train
+from d2lrnn.cli_paths import check_paths
 
 # The API's argument names in an error message, and the flag a reader typed for each.
 FLAGS = {"max_epochs": "--epochs", "num_preds": "--num-preds", "num_hiddens": "--num-hiddens",
          "batch_size": "--batch-size", "num_steps": "--num-steps",
          "gradient_clip_val": "--clip", "temperature": "--temperature", "alpha": "--alpha"}
+#: the API names a command's own flags replace (an error of generate names no --epochs)
+COMMAND_FLAGS = {"generate": ("num_preds", "temperature", "alpha")}
 
 
 # -- argument types: checked by argparse, before any framework is imported ------------------
@@ -141,6 +145,8 @@ class StopOnInterrupt:
 def read_prefix(prefix: str) -> str:
     """The prefix as the corpus reads text (lower case, non-letters as one space), with one
     note line on stderr when that changed it."""
+    from d2lrnn.core.text import preprocess
+
     read = preprocess(prefix)
     if read != prefix:
         print(f"note: prefix read as {read!r}, the way the corpus is read (lower-case letters "
@@ -149,6 +155,8 @@ def read_prefix(prefix: str) -> str:
 
 
 def _train_args(p: argparse.ArgumentParser) -> None:
+    from d2lrnn.session import BOOK
+
     p.add_argument("--epochs", type=positive_int, default=BOOK["epochs"],
                    help="training epochs (the book's run)")
     p.add_argument("--num-hiddens", type=positive_int, default=BOOK["num_hiddens"],
@@ -177,41 +185,10 @@ def _hparams(args: argparse.Namespace) -> dict[str, Any]:
             "seed": args.seed, "corpus": args.corpus}
 
 
-def check_paths(args: argparse.Namespace) -> None:
-    """The file arguments, checked before any framework is imported or directory made."""
-    out = getattr(args, "out", None)
-    if out is not None and os.path.exists(out) and not os.path.isdir(out):
-        raise SystemExit(_usage(args, f"argument --out: {out!r} is a file, not a directory"))
-    if out is not None and not os.path.exists(out):
-        blocker = _file_above(out)
-        if blocker is not None:
-            raise SystemExit(_usage(args, f"argument --out: cannot make the directory {out!r}: "
-                                          f"{blocker!r} is a file, not a directory"))
-    corpus = getattr(args, "corpus", None)
-    if corpus is not None and not os.path.isfile(corpus):
-        raise SystemExit(_usage(args, f"argument --corpus: no such file {corpus!r}"))
-    ckpt = getattr(args, "checkpoint", None)
-    if ckpt is not None and os.path.isdir(ckpt):
-        raise SystemExit(_usage(args, f"argument --checkpoint: {ckpt!r} is a directory; give "
-                                      "the checkpoint file in it (e.g. model.npz)"))
-    if ckpt is not None and not os.path.isfile(ckpt):
-        raise SystemExit(_usage(args, f"argument --checkpoint: no such file {ckpt!r}"))
-
-
-def _file_above(path: str) -> str | None:
-    """The nearest existing ancestor of ``path`` if it is not a directory (``--out a_file/sub``)."""
-    parent = os.path.dirname(os.path.abspath(path))
-    while parent and not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    return parent if parent and not os.path.isdir(parent) else None
-
-
-def _usage(args: argparse.Namespace, message: str) -> int:
-    print(f"d2lrnn {args.command}: error: {message}", file=sys.stderr)
-    return 2
-
-
 def cmd_train(args: argparse.Namespace) -> int:
+    from d2lrnn.core import checkpoint
+    from d2lrnn.session import train
+
     prefix = read_prefix(args.prefix)
     progress, on_epoch = _progress(args.epochs, f"train {args.backend}")
     stop = StopOnInterrupt()
@@ -243,9 +220,17 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from d2lrnn.core import checkpoint
+    from d2lrnn.session import from_checkpoint
+
     ckpt = checkpoint.load(args.checkpoint)
     prefix = read_prefix(args.prefix)
-    run = from_checkpoint(args.backend or ckpt.hparams.get("backend", "torch"), ckpt)
+    backend = args.backend or ckpt.hparams.get("backend", "torch")
+    if backend not in BACKENDS:
+        raise checkpoint.CheckpointError(
+            f"checkpoint: {args.checkpoint!r} names the backend {backend!r}, which d2lrnn does "
+            f"not have; choose one with --backend ({', '.join(BACKENDS)})")
+    run = from_checkpoint(backend, ckpt)
     print(run.predict(prefix, args.num_preds, temperature=args.temperature, alpha=args.alpha,
                       seed=args.seed))
     return 0
@@ -253,6 +238,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from d2lrnn.parity import available
+    from d2lrnn.session import train
 
     backends = args.backends or available()
     prefix = read_prefix(args.prefix)
@@ -282,6 +268,8 @@ def _overlay(histories: dict[str, dict[str, tuple[list[float], list[float]]]],
     """One PNG with every backend's train and validation perplexity curves."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
+    from d2lrnn.core.atomic import atomic_write
 
     fig = Figure(figsize=(6, 4))
     FigureCanvasAgg(fig)
@@ -346,12 +334,61 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _flag_names(message: str) -> str:
-    """An API error message with the argument names replaced by the CLI's flags."""
-    return re.sub(r"\b(" + "|".join(FLAGS) + r")\b", lambda m: FLAGS[m.group(1)], message)
+def _flag_names(message: str, flags: dict[str, str] | None = None) -> str:
+    """An API error message with the argument names replaced by the CLI's flags (``flags``:
+    those the command has; all by default)."""
+    flags = FLAGS if flags is None else flags
+    if not flags:
+        return message
+    return re.sub(r"\b(" + "|".join(flags) + r")\b", lambda m: flags[m.group(1)], message)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def _command(argv: list[str] | None) -> str:
+    """The subcommand a command line names, for a message printed before it is parsed."""
+    words = sys.argv[1:] if argv is None else argv
+    return next((w for w in words if w in ("train", "generate", "compare")), "")
+
+
+def interrupted(command: str) -> int:
+    """Ctrl-C before anything was trained or written: one line, status 130."""
+    name = f"d2lrnn {command}" if command else "d2lrnn"
+    try:
+        print(f"{name}: interrupted; nothing saved", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:  # a second Ctrl-C while printing
+        pass
+    return 130
+
+
+def exit_interrupted(code: int) -> None:
+    """End the program now with ``code``. A KeyboardInterrupt that passed through C code
+    running Python (some frameworks' imports do) marks it unhandled for good, and CPython then
+    ends the process by SIGINT (status -2) even after it was caught; a framework half imported
+    may also hang at shutdown. Nothing is left to save: flush and leave."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, KeyboardInterrupt):
+            pass
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (``argv``: the arguments; None: this program's, and a Ctrl-C then ends
+    the process at once with status 130, see ``exit_interrupted``)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # importing NumPy, the session or a framework; parsing; a run
+        code = interrupted(_command(argv))  # before it could stop after a batch
+    if argv is None:
+        exit_interrupted(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     if args.verbose:
         config.set_verbose()
@@ -361,17 +398,26 @@ def main(argv: list[str] | None = None) -> int:
         check_paths(args)
     except SystemExit as err:
         return int(err.code)
+    from d2lrnn.core.checkpoint import CheckpointError
+    from d2lrnn.core.checks import CHECKS_ERRORS
+
+    prog = f"d2lrnn {args.command}"
     try:
         return args.func(args)
+    except CheckpointError as err:  # about the file's contents: no flag names in it
+        print(f"{prog}: error: {_one_line(err)}", file=sys.stderr)
+        return 2
     except CHECKS_ERRORS as err:
-        print(f"d2lrnn {args.command}: error: {_flag_names(str(err))}", file=sys.stderr)
+        flags = {k: FLAGS[k] for k in COMMAND_FLAGS.get(args.command, FLAGS)}
+        print(f"{prog}: error: {_one_line(_flag_names(str(err), flags))}", file=sys.stderr)
         return 2
     except FloatingPointError as err:
-        print(f"d2lrnn {args.command}: {_flag_names(str(err))}", file=sys.stderr)
+        print(f"{prog}: {_one_line(_flag_names(str(err)))}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"d2lrnn {args.command}: interrupted; nothing saved", file=sys.stderr)
-        return 130
+    except OSError as err:  # writing the plot or checkpoint: disk full, directory removed...
+        where = f": {err.filename!r}" if err.filename else ""
+        print(f"{prog}: error: {_one_line(err.strerror or err)}{where}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -199,8 +199,9 @@ def test_ctrl_c_saves_a_partial_checkpoint_and_exits_130(tmp_path):
 
 
 def test_interrupt_before_training_saves_nothing(tmp_path):
+    # main() with no argv: this program's arguments, and a Ctrl-C ends the process at once
     code = ("import sys; from d2lrnn.cli import main; print('ready', flush=True); "
-            "sys.exit(main(sys.argv[1:]))")
+            "sys.exit(main())")
     proc = subprocess.Popen([sys.executable, "-c", code, "train", "--backend", "tensorflow",
                              "--out", str(tmp_path / "run")], env=env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -22,11 +22,16 @@ from d2lrnn.core import checks, names
 from d2lrnn.core import download as _download
 from d2lrnn.core import plot as _plot
 from d2lrnn.core.surface import export_names, fill_names
+from d2lrnn.core.trainer import TrainingDivergedError
 
 #: The modules of the framework-free names (``Vocab``, ``Animator``, ``check_shape``,
 #: ``DATA_URL``, ``plot``, ...), in the order a name is looked for: the older edition's
 #: ``download(name)`` (text) before the current edition's (core.download).
 FRAMEWORK_FREE: tuple[ModuleType, ...] = (text, utils, checks, _download, _plot)
+
+#: The errors the older edition raises that a reader may catch, bound where names.py declares
+#: them (``d2l.TrainingDivergedError``, the current edition's, from ``train_ch8``).
+ERRORS: dict[str, Any] = {"TrainingDivergedError": TrainingDivergedError}
 
 #: Declared names a backend serves from its module ``__getattr__`` on first use (``d2l.plt``:
 #: matplotlib.pyplot, never imported by importing a backend).
@@ -56,7 +61,7 @@ def assemble(namespace: dict[str, Any], *, own: Sequence[ModuleType], tensors: M
     for source, group in ((tensors, names.TENSOR_ALIASES), (device, names.DEVICE)):
         export_names(namespace, source, [n for n in group if n not in namespace])
     fill_names(namespace, declared,
-               [data_section(namespace["tensor"], module), tensors, *FRAMEWORK_FREE])
+               [data_section(namespace["tensor"], module), tensors, *FRAMEWORK_FREE, ERRORS])
     namespace["__getattr__"] = _plot.lazy_plt(module)  # d2l.plt, imported on first use
 
 
@@ -92,8 +97,9 @@ class ScratchModel:
     def __init__(self, vocab_size: int, num_hiddens: int, device: Any,
                  get_params: Callable[..., Any], init_state: Callable[..., Any],
                  forward_fn: Callable[..., Any]) -> None:
-        self.vocab_size = checks.positive_int("vocab_size", vocab_size)
-        self.num_hiddens = checks.positive_int("num_hiddens", num_hiddens)
+        self.vocab_size, self.num_hiddens = check_scratch_args(
+            vocab_size, num_hiddens, get_params=get_params, init_state=init_state,
+            forward_fn=forward_fn, device=", device")
         self.params = get_params(vocab_size, num_hiddens, device)
         self.init_state, self.forward_fn = init_state, forward_fn
 
@@ -105,3 +111,24 @@ class ScratchModel:
 
     def begin_state(self, batch_size: int, device: Any) -> Any:
         return self.init_state(batch_size, self.num_hiddens, device)
+
+
+def check_vocab_size(vocab_size: Any) -> int:
+    """``vocab_size`` of a model: a positive integer (``len(vocab)``)."""
+    return checks.positive_int("vocab_size", vocab_size)
+
+
+#: what the scratch model's functions are called with, for the errors
+SCRATCH_SIGNATURES = {"get_params": "get_params(vocab_size, num_hiddens{device})",
+                      "init_state": "init_state(batch_size, num_hiddens{device})",
+                      "forward_fn": "forward_fn(inputs, state, params)"}
+
+
+def check_scratch_args(vocab_size: Any, num_hiddens: Any, device: str = "",
+                       **functions: Any) -> tuple[int, int]:
+    """``RNNModelScratch``'s arguments on any framework: two positive integers and three
+    functions (``device``: ", device" where the framework's functions take one)."""
+    sizes = check_vocab_size(vocab_size), checks.positive_int("num_hiddens", num_hiddens)
+    for name, fn in functions.items():
+        checks.function(name, fn, SCRATCH_SIGNATURES[name].format(device=device))
+    return sizes

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import numbers
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from d2lrnn.core.checks import positive_int
+from d2lrnn.core.checks import boolean, nonnegative_number, path, positive_int, short_repr
 from d2lrnn.core.download import DATA_URL, NotBundledError, fetch
 from d2lrnn.core.text import TIMEMACHINE_SHA1
 
@@ -34,6 +35,11 @@ def download(name: str, cache_dir: str | None = None) -> str:
     """The book's ``download(name, cache_dir)``, offline: the local path of a ``DATA_HUB``
     file that d2lrnn bundles, after its SHA-1 check. ``cache_dir`` is accepted and unused
     (nothing is downloaded, nothing is cached); anything not bundled fails at once."""
+    if not isinstance(name, str):
+        raise TypeError(f"download: name must be a DATA_HUB key (a str such as "
+                        f"'time_machine'); got {name!r} ({type(name).__name__})")
+    if cache_dir is not None:
+        path("cache_dir", cache_dir)
     if name not in DATA_HUB:
         raise NotBundledError(f"download: {name!r} is not in DATA_HUB "
                               f"(known: {', '.join(sorted(DATA_HUB))})")
@@ -50,11 +56,24 @@ def read_time_machine() -> list[str]:
 
 def tokenize(lines: Sequence[str], token: str = "word") -> list[list[str]]:
     """Split text lines into word or character tokens."""
-    if token == "word":
-        return [line.split() for line in lines]
-    if token == "char":
-        return [list(line) for line in lines]
-    raise ValueError(f"token must be one of {', '.join(map(repr, TOKEN_KINDS))}; got {token!r}")
+    if token not in TOKEN_KINDS:
+        raise ValueError(f"token must be one of {', '.join(map(repr, TOKEN_KINDS))}; "
+                         f"got {token!r}")
+    if isinstance(lines, (str, bytes)):  # would be read one character per line
+        raise TypeError(f"lines must be a list of text lines (e.g. d2l.read_time_machine()); "
+                        f"got one {type(lines).__name__} {short_repr(lines)}: pass [text] or "
+                        "text.splitlines()")
+    if not isinstance(lines, Iterable):
+        raise TypeError(f"lines must be a list of text lines (e.g. d2l.read_time_machine()); "
+                        f"got {short_repr(lines)} ({type(lines).__name__})")
+    split = str.split if token == "word" else list
+    tokens = []
+    for i, line in enumerate(lines):
+        if not isinstance(line, str):  # one type check a line (3221 lines: well under 1 ms)
+            raise TypeError(f"lines must be a list of text lines (str); lines[{i}] is "
+                            f"{short_repr(line)} ({type(line).__name__})")
+        tokens.append(split(line))
+    return tokens
 
 
 def count_corpus(tokens: Sequence[Any]) -> collections.Counter:
@@ -71,9 +90,13 @@ class Vocab:
 
     def __init__(self, tokens: Sequence[Any] | None = None, min_freq: int = 0,
                  reserved_tokens: Sequence[Any] | None = None) -> None:
-        tokens = [] if tokens is None else tokens
-        reserved_tokens = [] if reserved_tokens is None else list(reserved_tokens)
-        counter = count_corpus(tokens)
+        tokens = [] if tokens is None else _token_list(tokens)
+        reserved_tokens = _reserved(reserved_tokens)
+        nonnegative_number("min_freq", min_freq)
+        try:
+            counter = count_corpus(tokens)
+        except TypeError:  # an unhashable token (a list inside the token lists)
+            raise TypeError(_unhashable(tokens)) from None
         self._token_freqs = sorted(counter.items(), key=lambda x: x[1], reverse=True)
         self.idx_to_token = ["<unk>"] + reserved_tokens
         self.token_to_idx = {token: idx for idx, token in enumerate(self.idx_to_token)}
@@ -88,15 +111,31 @@ class Vocab:
         return len(self.idx_to_token)
 
     def __getitem__(self, tokens: Any) -> Any:
-        if not isinstance(tokens, (list, tuple)) or (
-                isinstance(tokens, tuple) and tokens in self.token_to_idx):
-            return self.token_to_idx.get(tokens, self.unk)
+        try:
+            if not isinstance(tokens, (list, tuple)) or (
+                    isinstance(tokens, tuple) and tokens in self.token_to_idx):
+                return self.token_to_idx.get(tokens, self.unk)
+        except TypeError:
+            raise TypeError(f"vocab[...] takes a token or a list/tuple of tokens; got "
+                            f"{short_repr(tokens)} ({type(tokens).__name__}), which is not "
+                            "hashable") from None
         return [self.__getitem__(token) for token in tokens]
 
     def to_tokens(self, indices: Any) -> Any:
         if not isinstance(indices, (list, tuple)):
-            return self.idx_to_token[int(indices)]
-        return [self.idx_to_token[int(index)] for index in indices]
+            return self.idx_to_token[self._index(indices)]
+        return [self.idx_to_token[self._index(index)] for index in indices]
+
+    def _index(self, index: Any) -> int:
+        try:
+            i = int(index)
+        except (TypeError, ValueError):
+            raise TypeError(f"to_tokens takes token indices (integers); got {short_repr(index)} "
+                            f"({type(index).__name__})") from None
+        if not 0 <= i < len(self.idx_to_token) or isinstance(index, float) and i != index:
+            raise ValueError(f"to_tokens: {index!r} is not a token index of this vocabulary "
+                             f"(0 to {len(self.idx_to_token) - 1})")
+        return i
 
     @property
     def unk(self) -> int:  # index of the unknown token
@@ -110,11 +149,56 @@ class Vocab:
         return f"Vocab({len(self)} tokens)"
 
 
+def _token_list(tokens: Any) -> Any:
+    """``tokens`` for counting: a sequence as given (the book's), any other iterable as a list."""
+    if isinstance(tokens, (Sequence, np.ndarray)):
+        return tokens
+    if isinstance(tokens, Iterable) and not isinstance(tokens, (dict, set, frozenset)):
+        return list(tokens)
+    raise TypeError(f"tokens must be a list of tokens or a list of token lists (e.g. "
+                    f"d2l.tokenize(lines)); got {short_repr(tokens)} ({type(tokens).__name__})")
+
+
+def _reserved(reserved_tokens: Any) -> list[Any]:
+    if reserved_tokens is None:
+        return []
+    if isinstance(reserved_tokens, (str, bytes)):  # list('<pad>') would reserve 5 characters
+        raise TypeError(f"reserved_tokens must be a list of tokens, e.g. [{reserved_tokens!r}]"
+                        f"; got the string {reserved_tokens!r}")
+    if not isinstance(reserved_tokens, Iterable):
+        raise TypeError(f"reserved_tokens must be a list of tokens; got {reserved_tokens!r} "
+                        f"({type(reserved_tokens).__name__})")
+    reserved = list(reserved_tokens)
+    seen: set[Any] = {"<unk>"}
+    for token in reserved:
+        try:
+            repeated = token in seen
+        except TypeError:
+            raise TypeError(f"reserved_tokens must be hashable tokens (str); got "
+                            f"{short_repr(token)} ({type(token).__name__})") from None
+        if repeated:
+            raise ValueError(f"reserved_tokens has {token!r} twice" if token != "<unk>" else
+                             "reserved_tokens must not contain '<unk>': it is always index 0")
+        seen.add(token)
+    return reserved
+
+
+def _unhashable(tokens: Any) -> str:
+    for line in tokens:
+        for token in (line if isinstance(line, list) else [line]):
+            try:
+                hash(token)
+            except TypeError:
+                return (f"tokens must be a list of tokens or a list of token lists; a token is "
+                        f"{short_repr(token)} ({type(token).__name__}), which is not hashable "
+                        "(tokens are str, or tuples for n-grams)")
+    return "tokens must be hashable (str, or tuples for n-grams)"
+
+
 def load_corpus_time_machine(max_tokens: int = -1) -> tuple[list[int], Vocab]:
     """Character indices of the Time Machine and its vocabulary (the first ``max_tokens``
     indices when ``max_tokens > 0``)."""
-    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
-        raise TypeError(f"max_tokens must be an integer (-1 for all); got {max_tokens!r}")
+    check_max_tokens(max_tokens)
     tokens = tokenize(read_time_machine(), "char")
     vocab = Vocab(tokens)
     corpus = [vocab[token] for line in tokens for token in line]
@@ -123,9 +207,37 @@ def load_corpus_time_machine(max_tokens: int = -1) -> tuple[list[int], Vocab]:
     return corpus, vocab
 
 
+def check_max_tokens(max_tokens: Any) -> int:
+    """A positive number of tokens, or -1 (or any negative number, as the book) for all."""
+    if not isinstance(max_tokens, numbers.Integral) or isinstance(max_tokens, bool):
+        raise TypeError(f"max_tokens must be an integer (-1 for the whole corpus); got "
+                        f"{max_tokens!r} ({type(max_tokens).__name__})")
+    if max_tokens == 0:
+        raise ValueError("max_tokens must be a positive integer, or -1 for the whole corpus; "
+                         "got 0")
+    return int(max_tokens)
+
+
+def check_corpus(corpus: Any) -> None:
+    """A flat sequence of token indices (what ``load_corpus_time_machine`` returns); the first
+    index is checked (O(1): this runs once per epoch)."""
+    if isinstance(corpus, (str, bytes)) or not hasattr(corpus, "__len__") or not hasattr(
+            corpus, "__getitem__"):
+        raise TypeError(f"corpus must be a list of token indices (e.g. the corpus of "
+                        f"d2l.load_corpus_time_machine()); got {short_repr(corpus)} "
+                        f"({type(corpus).__name__})")
+    if len(corpus) and not isinstance(corpus[0], numbers.Integral):
+        first = corpus[0]
+        hint = ("map tokens to indices first: vocab[tokens]" if isinstance(first, str)
+                else "flatten it: one list of token indices for the whole text")
+        raise TypeError(f"corpus must be a flat list of token indices; corpus[0] is "
+                        f"{short_repr(first)} ({type(first).__name__}): {hint}")
+
+
 def _check_partition(corpus: Sequence[Any], batch_size: int, num_steps: int) -> None:
     positive_int("batch_size", batch_size)
     positive_int("num_steps", num_steps)
+    check_corpus(corpus)
     # the worst case offset of random sampling is num_steps - 1 tokens
     usable = len(corpus) - num_steps
     if usable < 1 or (usable - 1) // num_steps < batch_size:
@@ -190,9 +302,12 @@ class SeqDataLoader:
 
     def __init__(self, batch_size: int, num_steps: int, use_random_iter: bool,
                  max_tokens: int) -> None:
+        positive_int("batch_size", batch_size)
+        positive_int("num_steps", num_steps)
+        use_random_iter = boolean("use_random_iter", use_random_iter)
         self.corpus, self.vocab = load_corpus_time_machine(max_tokens)
         _check_partition(self.corpus, batch_size, num_steps)
-        self.use_random_iter = bool(use_random_iter)
+        self.use_random_iter = use_random_iter
         self.data_iter_fn = bind(seq_data_iter_random if use_random_iter
                                  else seq_data_iter_sequential, type(self).tensor)
         self.batch_size, self.num_steps = batch_size, num_steps

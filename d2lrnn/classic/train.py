@@ -11,17 +11,37 @@ and a 50-character prediction is printed.
 
 The per-minibatch losses are kept as the framework's scalars and converted to floats once per
 epoch, so a training step never waits for the host.
+
+Bad input fails here, before any framework call, with an error naming the argument: once per
+call (the arguments) or once per epoch (the first minibatch), never per minibatch. A run whose
+loss becomes NaN or whose perplexity overflows raises ``TrainingDivergedError`` (the current
+edition's, a FloatingPointError), read from the per-minibatch losses the loop already keeps.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+import numpy as np
 
 from d2lrnn import config
 from d2lrnn.classic.utils import Accumulator, Animator, Timer
-from d2lrnn.core.checks import nonnegative_int, positive_int, positive_number
+from d2lrnn.core.checks import (
+    boolean,
+    instance,
+    nonnegative_int,
+    positive_int,
+    positive_number,
+    short_repr,
+)
+from d2lrnn.core.trainer import TrainingDivergedError
+
+#: the largest learning rate the parameters' float32 can hold (above it, the frameworks fail
+#: with overflow or parameter-format errors of their own)
+MAX_LR = float(np.finfo(np.float32).max)
 
 
 class Ch8Hooks:
@@ -56,6 +76,11 @@ class Ch8Hooks:
     def finish_epoch(self, net: Any) -> None:
         """Called after each epoch (JAX writes its parameters back to the model here)."""
 
+    def check_device(self, device: Any) -> Any:
+        """``device`` if this framework can place arrays on it, else a TypeError/ValueError
+        naming it (called once per train_ch8 / predict_ch8 call)."""
+        return device
+
 
 #: The Animator of the last ``train_ch8`` run (``last_animator.save('ppl.png')`` headless).
 last_animator: Animator | None = None
@@ -66,10 +91,21 @@ def epochs_to_run(num_epochs: int) -> int:
     return config.max_epochs(positive_int("num_epochs", num_epochs))
 
 
+def check_net(net: Any) -> Any:
+    """A model the loops can drive: built (not its class), callable, with ``begin_state``."""
+    instance("net", net, "a model")
+    if not callable(net) or not callable(getattr(net, "begin_state", None)):
+        raise TypeError(f"net must be a model with begin_state (d2l.RNNModelScratch, "
+                        f"d2l.RNNModel or the book's own RNNModel); got {short_repr(net)} "
+                        f"({type(net).__name__})")
+    return net
+
+
 def check_vocab(net: Any, vocab: Any) -> None:
     """A vocabulary that does not fit the model fails here, not inside a framework."""
     if not hasattr(vocab, "idx_to_token") or not hasattr(vocab, "__len__"):
-        raise TypeError(f"vocab must be a d2l.Vocab; got {type(vocab).__name__}")
+        raise TypeError(f"vocab must be a d2l.Vocab (the one load_data_time_machine returns); "
+                        f"got {type(vocab).__name__}")
     size = getattr(net, "vocab_size", None)
     if size is not None and int(size) != len(vocab):
         raise ValueError(f"vocab has {len(vocab)} tokens but the model was built for "
@@ -83,7 +119,9 @@ def predict_ch8(hooks: Ch8Hooks, prefix: str, num_preds: int, net: Any, vocab: A
     if not isinstance(prefix, str) or not prefix:
         raise ValueError(f"prefix must be a non-empty string; got {prefix!r}")
     num_preds = nonnegative_int("num_preds", num_preds)
+    check_net(net)
     check_vocab(net, vocab)
+    device = hooks.check_device(device)
     state = hooks.begin_state(net, 1, device)
     outputs = [vocab[prefix[0]]]
     for y in prefix[1:]:  # warm-up period
@@ -95,12 +133,68 @@ def predict_ch8(hooks: Ch8Hooks, prefix: str, num_preds: int, net: Any, vocab: A
     return "".join([vocab.idx_to_token[i] for i in outputs])
 
 
+def check_train_iter(train_iter: Any, num_epochs: int) -> None:
+    """An iterable of (X, Y) minibatches that can be iterated once per epoch."""
+    if isinstance(train_iter, (str, bytes)) or not isinstance(train_iter, Iterable):
+        raise TypeError(f"train_iter must be an iterable of (X, Y) minibatches, e.g. the "
+                        f"iterator of d2l.load_data_time_machine; got "
+                        f"{short_repr(train_iter)} ({type(train_iter).__name__})")
+    if isinstance(train_iter, Iterator) and num_epochs > 1:
+        raise TypeError(f"train_iter is a {type(train_iter).__name__}, used up after one "
+                        f"epoch, and num_epochs={num_epochs}: pass something that can be "
+                        "iterated again each epoch (the iterator of d2l.load_data_time_machine, "
+                        "or a list of minibatches)")
+
+
+def _host(x: Any) -> np.ndarray:
+    """A framework's array as NumPy (MXNet's asnumpy, torch's cpu(), else __array__)."""
+    if hasattr(x, "asnumpy"):
+        return x.asnumpy()
+    if hasattr(x, "detach") and hasattr(x, "cpu"):  # torch, on any device
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def check_minibatch(batch: Any, vocab_size: int | None) -> None:
+    """The first minibatch of an epoch: a pair (X, Y) of token indices of one shape
+    (batch_size, num_steps), each index below ``vocab_size`` (MXNet, TensorFlow and JAX would
+    one-hot an index out of range as a row of zeros, silently)."""
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise TypeError(f"train_iter must yield pairs (X, Y) of token indices; its first "
+                        f"minibatch is {type(batch).__name__}"
+                        + (f" of {len(batch)} items" if hasattr(batch, "__len__") else ""))
+    shapes = [tuple(getattr(a, "shape", ())) for a in batch]
+    if len(shapes[0]) != 2 or shapes[0] != shapes[1]:
+        raise ValueError(f"train_iter must yield X and Y of one shape (batch_size, num_steps) "
+                         f"as d2l tensors; the first minibatch has X {shapes[0]} and Y "
+                         f"{shapes[1]}")
+    if vocab_size is None or 0 in shapes[0]:
+        return
+    for name, a in zip("XY", batch, strict=True):
+        values = _host(a)
+        low, high = values.min(), values.max()
+        if low < 0 or high >= vocab_size or (values.dtype.kind == "f" and not np.array_equal(
+                values, np.round(values))):
+            raise ValueError(f"train_iter's minibatches must hold token indices 0 to "
+                             f"{vocab_size - 1} (the model's vocab_size={vocab_size}); the "
+                             f"first minibatch's {name} holds {low:g} to {high:g}: build the "
+                             "data and the model from one vocabulary")
+
+
 def train_epoch_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], loss: Any,
                     updater: Any, device: Any, use_random_iter: bool) -> tuple[float, float]:
     """Train within one epoch: (perplexity, tokens per second)."""
+    use_random_iter = boolean("use_random_iter", use_random_iter)
     state, timer = None, Timer()
     losses = []  # (mean loss of a minibatch as a framework scalar, its number of tokens)
-    for X, Y in train_iter:
+    batches = iter(train_iter)
+    first = next(batches, None)
+    if first is None:
+        raise ValueError("train_iter yielded no minibatch: it is empty (a corpus shorter than "
+                         "one minibatch, or an iterator already used up); lower batch_size or "
+                         "num_steps, or raise max_tokens")
+    check_minibatch(first, getattr(net, "vocab_size", None))
+    for X, Y in itertools.chain((first,), batches):
         if state is None or use_random_iter:
             state = hooks.begin_state(net, X.shape[0], device)
         else:
@@ -108,16 +202,32 @@ def train_epoch_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], loss: 
         l, state = hooks.step(net, X, Y, state, loss, updater, device)
         losses.append((l, int(Y.shape[0]) * int(Y.shape[1])))
     hooks.finish_epoch(net)
-    if not losses:
-        raise ValueError("train_iter yielded no minibatch: lower batch_size or num_steps")
-    total = sum(float(l) * n for l, n in losses)
+    values = [float(l) for l, _ in losses]
+    total = sum(v * n for v, (_, n) in zip(values, losses, strict=True))
     num_tokens = sum(n for _, n in losses)
     seconds = timer.stop()
     mean = total / num_tokens
-    if not math.isfinite(mean):
-        raise FloatingPointError(f"training diverged: the mean loss is {mean}; train with "
-                                 "gradient clipping or a smaller lr")
-    return math.exp(mean), num_tokens / seconds
+    ppl = _perplexity(mean)
+    if not math.isfinite(ppl):
+        raise TrainingDivergedError(_diverged(values))
+    return ppl, num_tokens / seconds
+
+
+def _perplexity(mean_loss: float) -> float:
+    try:
+        return math.exp(mean_loss)  # NaN stays NaN
+    except OverflowError:
+        return math.inf
+
+
+def _diverged(values: list[float]) -> str:
+    """Where the losses went wrong: the first minibatch whose perplexity is not finite."""
+    i = next((i for i, v in enumerate(values) if not math.isfinite(_perplexity(v))),
+             len(values) - 1)
+    what = "loss" if not math.isfinite(values[i]) else "perplexity"
+    value = values[i] if what == "loss" else math.inf
+    return (f"training diverged: {what} is {value} at minibatch {i + 1} (of {len(values)}) "
+            f"(loss {values[i]:.4g})")
 
 
 def train_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], vocab: Any, lr: float,
@@ -125,8 +235,15 @@ def train_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], vocab: Any, 
               device_name: str | None = None) -> tuple[float, float]:
     """Train a model (chapter 8); prints as the book does and returns (perplexity, tokens/s)."""
     lr = positive_number("lr", lr)
+    if lr > MAX_LR:
+        raise ValueError(f"lr must be at most {MAX_LR:.4g} (the largest float32, the "
+                         f"parameters' type); got {lr:g}")
     epochs = epochs_to_run(num_epochs)
+    check_net(net)
     check_vocab(net, vocab)
+    check_train_iter(train_iter, epochs)
+    use_random_iter = boolean("use_random_iter", use_random_iter)
+    device = hooks.check_device(device)
     loss, updater = hooks.make_loss(), hooks.make_updater(net, lr, device)
     animator = Animator(xlabel="epoch", ylabel="perplexity", legend=["train"],
                         xlim=[10, num_epochs])
@@ -137,8 +254,13 @@ def train_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], vocab: Any, 
     ppl = speed = math.nan
     try:
         for epoch in range(epochs):
-            ppl, speed = train_epoch_ch8(hooks, net, train_iter, loss, updater, device,
-                                         use_random_iter)
+            try:
+                ppl, speed = train_epoch_ch8(hooks, net, train_iter, loss, updater, device,
+                                             use_random_iter)
+            except TrainingDivergedError as err:
+                raise TrainingDivergedError(
+                    f"{err} in epoch {epoch + 1} (of {epochs}). The gradients exploded: train "
+                    f"with a smaller lr (now {lr:g}; the book's is 1)") from None
             if (epoch + 1) % 10 == 0:
                 if hooks.print_every_10:
                     print(predict("time traveller"))

@@ -108,7 +108,10 @@ def load(path: str | os.PathLike) -> Checkpoint:
                  if k not in _RESERVED and k not in keys.values()}
         params = family.check(given, {r: len(v) for r, v in vocabs.items()}, hparams,
                               what="checkpoint params")
-    except (ValueError, KeyError, TypeError) as err:
+    except KeyError as err:  # a hyperparameter the family's shapes need
+        raise CheckpointError(f"checkpoint: {path!r} lacks the hyperparameter "
+                              f"{err.args[0]!r}") from None
+    except (ValueError, TypeError) as err:
         raise CheckpointError(f"checkpoint: {path!r} does not fit together: {err}") from None
     bad = sorted(k for k, v in params.items() if not np.isfinite(v).all())
     if bad:

@@ -58,6 +58,56 @@ def positive_number(name: str, value: Any) -> float:
     return value
 
 
+def short_repr(value: Any, width: int = 40) -> str:
+    """``repr(value)``, cut to ``width`` characters (a whole corpus passed by mistake)."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def boolean(name: str, value: Any) -> bool:
+    """``value`` as a bool if it is True or False (also 0, 1 and NumPy's bools), else a
+    TypeError naming it: ``use_random_iter="no"`` would otherwise count as True."""
+    if isinstance(value, bool):
+        return value
+    if _is_int(value) and value in (0, 1):
+        return bool(value)
+    dtype = getattr(value, "dtype", None)
+    if getattr(dtype, "kind", None) == "b" and getattr(value, "shape", None) == ():
+        return bool(value)
+    raise TypeError(f"{name} must be True or False; got {short_repr(value)} "
+                    f"({type(value).__name__})")
+
+
+def function(name: str, value: Any, signature: str) -> Any:
+    """``value`` if it can be called, else a TypeError naming it and the expected
+    ``signature`` (e.g. arguments passed in another framework's order)."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function {signature}; got {short_repr(value)} "
+                        f"({type(value).__name__})")
+    return value
+
+
+def instance(name: str, value: Any, what: str) -> Any:
+    """``value`` unless it is a class where an object built from it is expected
+    (``train_ch8(d2l.RNNModel, ...)``): a TypeError naming ``name`` and ``what``."""
+    if isinstance(value, type):
+        raise TypeError(f"{name} is the class {value.__name__}, not {what}: build one first, "
+                        f"e.g. {value.__name__}(...)")
+    return value
+
+
+def path(name: str, value: Any) -> str:
+    """``value`` as a str if it is a path (str or os.PathLike), else a TypeError naming it."""
+    if isinstance(value, str) or hasattr(value, "__fspath__"):
+        out = value if isinstance(value, str) else value.__fspath__()
+        if isinstance(out, str):
+            if not out:
+                raise ValueError(f"{name} must be a path; got an empty string")
+            return out
+    raise TypeError(f"{name} must be a path (str or os.PathLike); got {short_repr(value)} "
+                    f"({type(value).__name__})")
+
+
 class FrameworkUnavailableError(ImportError):
     """A backend's framework is not installed (or not a usable version); the message says how to
     install it. Other ImportErrors are bugs and keep their traceback."""

@@ -96,7 +96,7 @@ CLASSIC: dict[str, tuple[str, ...]] = {
 CLASSIC_IMPLEMENTED = tuple(CLASSIC)
 
 #: d2lrnn's additions and the earlier chapters' helpers, on every backend of the older edition.
-CLASSIC_EXTRAS = ("check_len", "check_shape", "cosh", "seed", "sinh")
+CLASSIC_EXTRAS = ("TrainingDivergedError", "check_len", "check_shape", "cosh", "seed", "sinh")
 
 #: Names only one framework's tab uses, by backend (older edition).
 CLASSIC_TAB_ONLY: dict[str, tuple[str, ...]] = {

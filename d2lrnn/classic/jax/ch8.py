@@ -22,6 +22,7 @@ from jax import numpy as jnp
 
 from d2lrnn.classic import common as _common
 from d2lrnn.classic import train as _train
+from d2lrnn.core.checks import instance as _instance
 from d2lrnn.core.checks import positive_int as _positive_int
 from d2lrnn.jax import tensors as _tensors
 from d2lrnn.jax.tensors import get_key as _get_key
@@ -88,7 +89,7 @@ class RNNModel:
     def __init__(self, rnn_layer: Any, vocab_size: int) -> None:
         from flax import linen as nn
 
-        self.rnn, self.vocab_size = rnn_layer, _positive_int("vocab_size", vocab_size)
+        self.rnn, self.vocab_size = rnn_layer, _check_rnn_layer(rnn_layer, vocab_size)
         self.num_hiddens = rnn_layer.cell.features
 
         class _LM(nn.Module):
@@ -112,6 +113,27 @@ class RNNModel:
 
     def begin_state(self, device: Any = None, batch_size: int = 1) -> jax.Array:
         return jnp.zeros((batch_size, self.num_hiddens), jnp.float32)
+
+
+def _check_rnn_layer(rnn_layer: Any, vocab_size: Any) -> int:
+    """``RNNModel``'s arguments: ``flax.linen.RNN(cell, time_major=True, return_carry=True)``
+    over a cell with ``features``."""
+    from flax import linen as nn
+
+    vocab_size = _common.check_vocab_size(vocab_size)
+    _instance("rnn_layer", rnn_layer, "a layer")
+    book = "nn.RNN(nn.SimpleCell(num_hiddens), time_major=True, return_carry=True)"
+    if not isinstance(rnn_layer, nn.RNN) or not hasattr(rnn_layer.cell, "features"):
+        hint = " (a cell: wrap it in nn.RNN)" if isinstance(rnn_layer, nn.RNNCellBase) else ""
+        raise TypeError(f"rnn_layer must be a Flax RNN layer, e.g. {book}; got "
+                        f"{type(rnn_layer).__name__}{hint}")
+    wrong = [f"{flag}=False" for flag in ("time_major", "return_carry")
+             if not getattr(rnn_layer, flag)]
+    if wrong:
+        raise ValueError(f"rnn_layer must be built with time_major=True and return_carry=True "
+                         f"(RNNModel feeds (num_steps, batch_size, vocab_size) and reads the "
+                         f"state), e.g. {book}; it has {', '.join(wrong)}")
+    return vocab_size
 
 
 # -- training --------------------------------------------------------------------------------

@@ -11,12 +11,15 @@ from d2lrnn.mxnet.compat import import_mxnet as _import_mxnet
 
 _import_mxnet()
 
+import mxnet as _mx  # noqa: E402
 from mxnet import autograd, gluon, init, np, npx  # noqa: E402
 from mxnet.gluon import nn  # noqa: E402
 
 from d2lrnn.classic import common as _common  # noqa: E402
 from d2lrnn.classic import train as _train  # noqa: E402
+from d2lrnn.core.checks import instance as _instance  # noqa: E402
 from d2lrnn.mxnet import tensors as _tensors  # noqa: E402
+from d2lrnn.mxnet.device import num_gpus as _num_gpus  # noqa: E402
 
 npx.set_np()
 
@@ -55,6 +58,7 @@ class RNNModel(nn.Block):
     """The RNN model (a Gluon RNN layer and a dense output layer)."""
 
     def __init__(self, rnn_layer: Any, vocab_size: int, **kwargs: Any) -> None:
+        vocab_size = _check_rnn_layer(rnn_layer, vocab_size)
         super().__init__(**kwargs)
         self.rnn = rnn_layer
         self.vocab_size = vocab_size
@@ -71,6 +75,21 @@ class RNNModel(nn.Block):
         return self.rnn.begin_state(*args, **kwargs)
 
 
+def _check_rnn_layer(rnn_layer: Any, vocab_size: Any) -> int:
+    """``RNNModel``'s arguments: a time-major Gluon RNN layer (rnn.RNN, rnn.GRU, rnn.LSTM)."""
+    vocab_size = _common.check_vocab_size(vocab_size)
+    _instance("rnn_layer", rnn_layer, "a layer")
+    if isinstance(rnn_layer, gluon.rnn.RecurrentCell) or not isinstance(
+            rnn_layer, gluon.Block) or not hasattr(rnn_layer, "begin_state"):
+        raise TypeError(f"rnn_layer must be a Gluon RNN layer (rnn.RNN, rnn.GRU or rnn.LSTM, "
+                        f"not a cell), e.g. rnn.RNN(num_hiddens); got "
+                        f"{type(rnn_layer).__name__}")
+    if getattr(rnn_layer, "_layout", "TNC") != "TNC":
+        raise ValueError(f"rnn_layer must be time-major (layout='TNC', the default); got "
+                         f"layout={rnn_layer._layout!r}")
+    return vocab_size
+
+
 # -- training --------------------------------------------------------------------------------
 def _params_of(net: Any) -> list[Any]:
     if isinstance(net, gluon.Block):
@@ -82,7 +101,11 @@ def grad_clipping(net: Any, theta: float) -> None:
     """Clip the gradient: g <- min(1, theta / ||g||) g, ||g|| over all parameters; in place
     and on the device (no host round trip)."""
     theta = _train.grad_norm_check(theta)
-    params = _params_of(net)
+    try:
+        params = _params_of(net)
+    except (AttributeError, TypeError):  # no check on the way of a model that has them
+        raise TypeError(f"net must be a model (a Gluon Block, or a scratch model with .params); "
+                        f"got {type(net).__name__}") from None
     norm = np.sqrt(sum((p.grad ** 2).sum() for p in params))
     scale = np.minimum(theta / norm, 1.0)
     for param in params:
@@ -94,6 +117,17 @@ class _Hooks(_train.Ch8Hooks):
 
     def begin_state(self, net, batch_size, device):
         return net.begin_state(batch_size=batch_size, ctx=device)
+
+    def check_device(self, device):
+        if device is None:  # MXNet's current context
+            return device
+        if not isinstance(device, _mx.Context):
+            raise TypeError(f"device must be an MXNet context such as d2l.try_gpu() or "
+                            f"mx.cpu(); got {device!r} ({type(device).__name__})")
+        if device.device_type == "gpu" and device.device_id >= _num_gpus():
+            raise ValueError(f"device is {device} but MXNet sees {_num_gpus()} "
+                             "GPU(s): use d2l.try_gpu(), which falls back to the CPU")
+        return device
 
     def detach(self, net, state):
         return [s.detach() for s in state]

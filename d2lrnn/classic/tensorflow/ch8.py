@@ -24,9 +24,11 @@ from typing import Any
 
 import tensorflow as tf
 
+from d2lrnn.classic import common as _common
 from d2lrnn.classic import train as _train
+from d2lrnn.classic.tensorflow.layers import RNN as _RNN
 from d2lrnn.classic.tensorflow.layers import CellView as _CellView
-from d2lrnn.core.checks import positive_int as _positive_int
+from d2lrnn.core.checks import instance as _instance
 from d2lrnn.tensorflow import tensors as _tensors
 from d2lrnn.tensorflow.device import try_gpu as _try_gpu
 from d2lrnn.tensorflow.trainer import unrolled_iteration as _unrolled_iteration
@@ -58,8 +60,11 @@ class RNNModelScratch:
 
     def __init__(self, vocab_size: int, num_hiddens: int, init_state: Callable[..., Any],
                  forward_fn: Callable[..., Any], get_params: Callable[..., Any]) -> None:
-        self.vocab_size = _positive_int("vocab_size", vocab_size)
-        self.num_hiddens = _positive_int("num_hiddens", num_hiddens)
+        # the TensorFlow tab's order: (vocab_size, num_hiddens, init_state, forward_fn,
+        # get_params), no device
+        self.vocab_size, self.num_hiddens = _common.check_scratch_args(
+            vocab_size, num_hiddens, init_state=init_state, forward_fn=forward_fn,
+            get_params=get_params)
         self.init_state, self.forward_fn = init_state, forward_fn
         self.trainable_variables = get_params(vocab_size, num_hiddens)
 
@@ -78,6 +83,7 @@ class RNNModel(tf.keras.layers.Layer):
     (num_steps * batch_size, vocab_size), as on the other frameworks."""
 
     def __init__(self, rnn_layer: Any, vocab_size: int, **kwargs: Any) -> None:
+        vocab_size = _check_rnn_layer(rnn_layer, vocab_size)
         super().__init__(**kwargs)
         self.rnn = rnn_layer
         self.vocab_size = vocab_size
@@ -101,11 +107,39 @@ class RNNModel(tf.keras.layers.Layer):
         return cell.get_initial_state(*args, **kwargs)
 
 
+def _check_rnn_layer(rnn_layer: Any, vocab_size: Any) -> int:
+    """``RNNModel``'s arguments: a Keras RNN layer returning its sequences and its state."""
+    vocab_size = _common.check_vocab_size(vocab_size)
+    _instance("rnn_layer", rnn_layer, "a layer")
+    if not hasattr(rnn_layer, "cell") or not callable(rnn_layer):
+        hint = (" (a cell: wrap it in a layer)" if hasattr(rnn_layer, "state_size") else "")
+        raise TypeError(f"rnn_layer must be a Keras RNN layer such as d2l.RNN(cell, "
+                        f"time_major=True, return_sequences=True, return_state=True); got "
+                        f"{type(rnn_layer).__name__}{hint}")
+    keras_layer = rnn_layer.layer if isinstance(rnn_layer, _RNN) else rnn_layer
+    missing = [flag for flag in ("return_sequences", "return_state")
+               if not getattr(keras_layer, flag, True)]
+    if missing:
+        raise ValueError(f"rnn_layer must be built with return_sequences=True and "
+                         f"return_state=True (RNNModel reads every step's output and the "
+                         f"state); it has {', '.join(f'{m}=False' for m in missing)}")
+    return vocab_size
+
+
 # -- training --------------------------------------------------------------------------------
 def grad_clipping(grads: list[Any], theta: float) -> list[tf.Tensor]:
     """Clip the gradient: g <- min(1, theta / ||g||) g, ||g|| over all gradients (computed
     in TensorFlow, no host round trip; works inside ``tf.function``)."""
     theta = _train.grad_norm_check(theta)
+    if isinstance(grads, (tf.Tensor, tf.Variable)) or not isinstance(grads, (list, tuple)):
+        raise TypeError(f"grads must be a list of gradients (tape.gradient(l, params)); got "
+                        f"{type(grads).__name__}")
+    if not grads:
+        raise ValueError("grads is empty: there is nothing to clip")
+    missing = [i for i, g in enumerate(grads) if g is None]
+    if missing:
+        raise ValueError(f"grads[{missing[0]}] is None: the loss does not depend on that "
+                         "parameter (is it used in the forward pass?)")
     grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
     norm = tf.math.sqrt(tf.add_n([tf.reduce_sum(g ** 2) for g in grads]))
     scale = tf.minimum(1.0, tf.constant(theta, tf.float32) / norm)
@@ -183,6 +217,10 @@ def train_epoch_ch8(net: Any, train_iter: Any, loss: Any, updater: Any,
 def train_ch8(net: Any, train_iter: Any, vocab: Any, lr: float, num_epochs: int,
               strategy: Any, use_random_iter: bool = False) -> None:
     """Train a model (defined in Chapter 8)."""
+    if not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(f"strategy must be a tf.distribute.Strategy, e.g. "
+                        f"tf.distribute.OneDeviceStrategy(d2l.try_gpu()._device_name); got "
+                        f"{strategy!r} ({type(strategy).__name__})")
     _hooks.scope = strategy.scope
     _train.train_ch8(_hooks, net, train_iter, vocab, lr, num_epochs, None, use_random_iter,
                      device_name=_try_gpu()._device_name)

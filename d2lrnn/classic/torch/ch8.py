@@ -12,6 +12,7 @@ from torch.utils import data
 
 from d2lrnn.classic import common as _common
 from d2lrnn.classic import train as _train
+from d2lrnn.core.checks import instance as _instance
 from d2lrnn.torch import tensors as _tensors
 from d2lrnn.torch.tensors import one_hot_float as _one_hot_float
 
@@ -59,6 +60,7 @@ class RNNModel(nn.Module):
     """The RNN model (a framework RNN layer and a dense output layer)."""
 
     def __init__(self, rnn_layer: nn.Module, vocab_size: int, **kwargs: Any) -> None:
+        vocab_size = _check_rnn_layer(rnn_layer, vocab_size)
         super().__init__(**kwargs)
         self.rnn = rnn_layer
         self.vocab_size = vocab_size
@@ -81,6 +83,24 @@ class RNNModel(nn.Module):
         return (torch.zeros(shape, device=device), torch.zeros(shape, device=device))
 
 
+def _check_rnn_layer(rnn_layer: Any, vocab_size: Any) -> int:
+    """``RNNModel``'s arguments: a time-major torch RNN layer (nn.RNN, nn.GRU, nn.LSTM) whose
+    inputs are one-hot vectors of ``vocab_size``."""
+    vocab_size = _common.check_vocab_size(vocab_size)
+    _instance("rnn_layer", rnn_layer, "a layer")
+    if not isinstance(rnn_layer, nn.RNNBase):
+        raise TypeError(f"rnn_layer must be a torch RNN layer (nn.RNN, nn.GRU or nn.LSTM), "
+                        f"e.g. nn.RNN(len(vocab), num_hiddens); got {type(rnn_layer).__name__}")
+    if rnn_layer.batch_first:
+        raise ValueError("rnn_layer must be time-major (batch_first=False, the default): "
+                         "RNNModel feeds it inputs of shape (num_steps, batch_size, vocab_size)")
+    if rnn_layer.input_size != vocab_size:
+        raise ValueError(f"rnn_layer takes inputs of size {rnn_layer.input_size} but "
+                         f"vocab_size is {vocab_size}: the inputs are one-hot vectors, build "
+                         f"it as nn.{type(rnn_layer).__name__}(len(vocab), num_hiddens)")
+    return vocab_size
+
+
 # -- training --------------------------------------------------------------------------------
 def _params_of(net: Any) -> list[torch.Tensor]:
     if isinstance(net, nn.Module):
@@ -92,7 +112,12 @@ def grad_clipping(net: Any, theta: float) -> None:
     """Clip the gradient: g <- min(1, theta / ||g||) g, ||g|| over all parameters. Computed
     on the device without a host round trip (no ``if norm > theta`` on the host)."""
     theta = _train.grad_norm_check(theta)
-    grads = [p.grad for p in _params_of(net) if p.grad is not None]
+    try:
+        params = _params_of(net)
+    except (AttributeError, TypeError):  # no check on the way of a model that has them
+        raise TypeError(f"net must be a model (an nn.Module, or a scratch model with .params); "
+                        f"got {type(net).__name__}") from None
+    grads = [p.grad for p in params if p.grad is not None]
     if not grads:
         return
     norms = (torch._foreach_norm(grads) if FOREACH
@@ -109,6 +134,20 @@ def grad_clipping(net: Any, theta: float) -> None:
 class _Hooks(_train.Ch8Hooks):
     def begin_state(self, net: Any, batch_size: int, device: Any) -> Any:
         return net.begin_state(batch_size=batch_size, device=device)
+
+    def check_device(self, device: Any) -> Any:
+        if device is None:  # torch's default device
+            return device
+        try:
+            place = torch.device(device)
+        except (RuntimeError, TypeError):
+            raise TypeError(f"device must be a torch device such as d2l.try_gpu() or "
+                            f"torch.device('cpu'); got {device!r} ({type(device).__name__})"
+                            ) from None
+        if place.type == "cuda" and (place.index or 0) >= torch.cuda.device_count():
+            raise ValueError(f"device is {place} but torch sees {torch.cuda.device_count()} "
+                             "GPU(s): use d2l.try_gpu(), which falls back to the CPU")
+        return device
 
     def detach(self, net: Any, state: Any) -> Any:
         if isinstance(state, (tuple, list)):  # scratch models and nn.LSTM
