@@ -488,3 +488,17 @@ def test_book_section_runs(backend, d2l, data, tmp_path):
         "data/fra-eng", "data/fra-eng/_about.txt", "data/fra-eng/fra.txt"]
     assert download.sha1_of(str(tmp_path / "data" / "fra-eng" / "fra.txt")) == \
         download.FRA_ENG_SHA1
+
+
+@pytest.mark.parametrize("src, tgt, error, words", [
+    ("hi .", "salut .", TypeError, "src_sentences must be a list of sentences"),
+    ([""], ["salut ."], ValueError, r"src_sentences\[0\] is empty"),
+    (["hi ."], ["  "], ValueError, r"tgt_sentences\[0\] is empty"),
+    (["hi ."], ["salut .", "x ."], ValueError, "must pair up: 1 and 2"),
+    (["hi .", 5], ["a", "b"], TypeError, r"src_sentences\[1\] must be a sentence"),
+    (["hi\tthere"], ["salut ."], ValueError, "a tab or a line break"),
+])
+def test_build_refuses_what_it_cannot_pair(src, tgt, error, words):
+    from d2lrnn.core.nmt import check_sentence_pairs
+    with pytest.raises(error, match=words):
+        check_sentence_pairs(src, tgt)

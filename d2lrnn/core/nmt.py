@@ -106,6 +106,26 @@ def build_array(sentences: Sequence[list[str]], vocab: Vocab | None, num_steps: 
     return array, vocab, valid_len
 
 
+def check_sentence_pairs(src_sentences: Any, tgt_sentences: Any) -> None:
+    """``build``'s arguments: two lists of the same length of non-empty sentences (str); a
+    plain string would be read as one sentence per character, an empty sentence as <eos> only,
+    and a tab or line break inside one would split the book's raw text."""
+    for name, sentences in (("src_sentences", src_sentences), ("tgt_sentences", tgt_sentences)):
+        if isinstance(sentences, str) or not isinstance(sentences, Sequence):
+            raise TypeError(f"{name} must be a list of sentences (str), e.g. ['go .']; got "
+                            f"{type(sentences).__name__}")
+        for i, s in enumerate(sentences):
+            if not isinstance(s, str):
+                raise TypeError(f"{name}[{i}] must be a sentence (str); got {type(s).__name__}")
+            if not s.strip():
+                raise ValueError(f"{name}[{i}] is empty: give at least one word")
+            if "\t" in s or "\n" in s:
+                raise ValueError(f"{name}[{i}] holds a tab or a line break: {s!r}")
+    if len(src_sentences) != len(tgt_sentences):
+        raise ValueError(f"src_sentences and tgt_sentences must pair up: {len(src_sentences)} "
+                         f"and {len(tgt_sentences)} sentences")
+
+
 def show_list_len_pair_hist(legend: Sequence[str], xlabel: str, ylabel: str,
                             xlist: Sequence[Sequence[Any]], ylist: Sequence[Sequence[Any]]
                             ) -> None:
@@ -177,6 +197,7 @@ class MTFraEngMethods:
     def build(self, src_sentences: Sequence[str], tgt_sentences: Sequence[str]
               ) -> tuple[Any, ...]:
         """The arrays of sentence pairs given as text, with this data's vocabularies."""
+        check_sentence_pairs(src_sentences, tgt_sentences)
         raw_text = "\n".join([src + "\t" + tgt for src, tgt in zip(
             src_sentences, tgt_sentences, strict=False)])
         arrays, _, _ = self._build_arrays(raw_text, self.src_vocab, self.tgt_vocab)
