@@ -177,13 +177,19 @@ class TimeMachineMethods:
         return self.get_tensorloader([self.X, self.Y], train, idx)
 
 
+def book_data_class(name: str, methods: type, data_module: type, module: str,
+                    doc: str) -> type:
+    """``class <name>(data_module)`` with ``methods`` (a mixin's methods) defined on the class
+    itself (nothing between it and ``data_module`` in the MRO), as the book's classes are, so
+    that the book's ``super(d2l.<name>, self).__init__()`` reaches the DataModule."""
+    namespace = {k: v for k, v in vars(methods).items() if k not in ("__dict__", "__weakref__")}
+    namespace.update(__doc__=doc, __module__=module, __qualname__=name)
+    return type(name, (data_module,), namespace)
+
+
 def time_machine_class(data_module: type, module: str, doc: str) -> type:
-    """``class TimeMachine(data_module)`` with TimeMachineMethods defined on the class itself
-    (nothing between it and ``data_module`` in the MRO), as the book's class is."""
-    namespace = {k: v for k, v in vars(TimeMachineMethods).items()
-                 if k not in ("__dict__", "__weakref__")}
-    namespace.update(__doc__=doc, __module__=module, __qualname__="TimeMachine")
-    return type("TimeMachine", (data_module,), namespace)
+    """``class TimeMachine(data_module)`` (``book_data_class``)."""
+    return book_data_class("TimeMachine", TimeMachineMethods, data_module, module, doc)
 
 
 TimeMachine = time_machine_class(DataModule, __name__, "The book's Time Machine data, as "

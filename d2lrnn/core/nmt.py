@@ -29,7 +29,7 @@ import numpy as np
 
 from d2lrnn.core import plot as _plot
 from d2lrnn.core.checks import positive_int
-from d2lrnn.core.data import ArrayLoader, DataModule
+from d2lrnn.core.data import ArrayLoader, DataModule, book_data_class
 from d2lrnn.core.download import bundled_text
 from d2lrnn.core.text import Vocab
 
@@ -205,12 +205,8 @@ class MTFraEngMethods:
 
 
 def mt_fra_eng_class(data_module: type, module: str, doc: str) -> type:
-    """``class MTFraEng(data_module)`` with MTFraEngMethods defined on the class itself
-    (nothing between it and ``data_module`` in the MRO), as the book's class is."""
-    namespace = {k: v for k, v in vars(MTFraEngMethods).items()
-                 if k not in ("__dict__", "__weakref__")}
-    namespace.update(__doc__=doc, __module__=module, __qualname__="MTFraEng")
-    return type("MTFraEng", (data_module,), namespace)
+    """``class MTFraEng(data_module)`` (``core.data.book_data_class``)."""
+    return book_data_class("MTFraEng", MTFraEngMethods, data_module, module, doc)
 
 
 MTFraEng = mt_fra_eng_class(DataModule, __name__, "The English-French dataset, as NumPy "
