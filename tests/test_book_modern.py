@@ -114,3 +114,45 @@ def test_bi_rnn_section(backend, tmp_path):
     X = np.random.default_rng(0).standard_normal((5, 2, 3)).astype("float32")
     want, _, _ = recurrent.birnn("rnn", params, X)
     np.testing.assert_allclose(np.asarray(outputs), want, rtol=1e-5, atol=1e-6)
+
+
+def test_encoder_decoder_section(backend, tmp_path):
+    """The section saves the interfaces; they are d2lrnn's too (the seq2seq section builds on
+    d2l.Encoder, d2l.Decoder, d2l.EncoderDecoder)."""
+    _, got = run_modern("encoder_decoder", backend, tmp_path,
+                        "[issubclass(EncoderDecoder, d2l.Classifier), "
+                        "issubclass(d2l.EncoderDecoder, d2l.Classifier), "
+                        "callable(getattr(d2l.EncoderDecoder, 'predict_step', None))]")
+    assert list(got.values())[0] == [True, True, True]
+
+
+def test_seq2seq_section(backend, tmp_path):
+    """The encoder and decoder shapes the section checks, training with the masked loss (it
+    falls), greedy translation of the four sentences with their BLEU printed, and the saved
+    bleu is d2lrnn's."""
+    out, got = run_modern("seq2seq", backend, tmp_path, "_fits",
+                          "[bleu('a b c', 'a b c', 2), d2l.bleu('a b c', 'a b d', 2)]")
+    (fit,) = got["_fits"]
+    assert len(fit) == EPOCHS and fit[-1]["train_loss"] < fit[0]["train_loss"], fit
+    lines = [line for line in out.splitlines() if " => " in line]
+    assert [line.split(" => ")[0] for line in lines] == ["go .", "i lost .", "he's calm .",
+                                                        "i'm home ."], out
+    for line in lines:  # "<english> => [tokens], bleu,<score>"
+        tokens, score = line.split(" => ")[1].rsplit(", bleu,", 1)
+        assert isinstance(eval(tokens), list) and 0 <= float(score) <= 1, line
+    same, other = got["[bleu('a b c', 'a b c', 2), d2l.bleu('a b c', 'a b d', 2)]"]
+    assert same == 1.0 and other == pytest.approx((2 / 3) ** 0.5 * (1 / 2) ** 0.25)
+
+
+def test_bleu_follows_the_book():
+    from d2lrnn.core.seq2seq import bleu
+    assert bleu("va !", "va !", k=2) == 1.0
+    assert bleu("il est calme .", "il est calme .", k=4) == 1.0
+    # a shorter prediction pays the brevity penalty exp(1 - 4/2); no bigram matches
+    assert bleu("je moi", "je suis chez moi", k=2) == pytest.approx(
+        np.exp(1 - 4 / 2) * (2 / 2) ** 0.5 * 0.0)
+    assert bleu("a", "a b", k=5) == pytest.approx(np.exp(1 - 2))  # k past the prediction
+    with pytest.raises(ValueError, match="k must be"):
+        bleu("a", "a", k=0)
+    with pytest.raises(TypeError, match="pred_seq must be a sentence"):
+        bleu(["a"], "a", k=1)

@@ -112,7 +112,10 @@ def test_download_is_offline(tmp_path):
                     "090b5e7e70c295757f55df93cb0a180b9691891a")
     assert path.endswith("timemachine.txt") and not folder.exists()
     with pytest.raises(NotBundledError, match="not bundled"):
-        download(DATA_URL + "fra-eng.zip", str(folder))
+        download(DATA_URL + "kaggle_house_pred_train.csv", str(folder))
+    assert not folder.exists()
+    # the machine-translation data is bundled: download names it and writes nothing
+    assert download(DATA_URL + "fra-eng.zip", str(folder)).endswith("fra-eng.zip")
     assert not folder.exists()
     with pytest.raises(ValueError, match="sha1_hash"):
         download(DATA_URL + "timemachine.txt", str(folder), "0" * 40)

@@ -65,7 +65,7 @@ CURRENT: dict[str, tuple[str, ...]] = {
 #: Sections whose names every backend provides today (the surface test checks these).
 CURRENT_IMPLEMENTED = ("sequence", "text-sequence", "language-model", "rnn", "rnn-scratch",
                        "rnn-concise", "lstm", "gru", "deep-rnn", "bi-rnn",
-                       "machine-translation-and-dataset")
+                       "machine-translation-and-dataset", "encoder-decoder", "seq2seq")
 
 #: Names only one framework's tab uses, by backend.
 CURRENT_TAB_ONLY: dict[str, tuple[str, ...]] = {

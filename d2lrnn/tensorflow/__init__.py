@@ -1,4 +1,9 @@
-"""``from d2lrnn import tensorflow as d2l``: the section on TensorFlow with Keras 3."""
+"""``from d2lrnn import tensorflow as d2l``: the book's current edition on TensorFlow with
+Keras 3.
+
+The surface (``names.current_exports("tensorflow")``) is assembled from TensorFlow's own
+modules and the framework-free core (``d2lrnn.core.surface.assemble_current``).
+"""
 
 from d2lrnn.core.install import require as _require
 
@@ -7,42 +12,20 @@ from d2lrnn.tensorflow.quiet import import_tensorflow as _import_tensorflow
 
 _import_tensorflow()
 
-from d2lrnn.core import HyperParameters, ProgressBoard, Vocab, add_to_class, check_len, check_shape
-from d2lrnn.core import names as _names
-from d2lrnn.core.download import DATA_URL, download, extract
-from d2lrnn.core.nmt import show_list_len_pair_hist
-from d2lrnn.core.plot import lazy_plt as _lazy_plt
-from d2lrnn.core.plot import plot, set_axes, set_figsize, use_svg_display
 from d2lrnn.core.random import backend_seed as _backend_seed
-from d2lrnn.core.surface import export_names as _export_names
-from d2lrnn.core.trainer import TrainingDivergedError
+from d2lrnn.core.surface import assemble_current as _assemble
+from d2lrnn.tensorflow import concise as _concise
 from d2lrnn.tensorflow import device as _device
+from d2lrnn.tensorflow import module as _module
+from d2lrnn.tensorflow import regression as _regression
+from d2lrnn.tensorflow import rnn as _rnn
+from d2lrnn.tensorflow import seq2seq as _seq2seq
 from d2lrnn.tensorflow import tensors as _tensors
-from d2lrnn.tensorflow.concise import GRU, LSTM, RNN, RNNLM, SimpleRNN, TimeMajorRNN
-from d2lrnn.tensorflow.module import (
-    Classifier,
-    DataModule,
-    Module,
-    MTFraEng,
-    TimeMachine,
-    get_params,
-    set_params,
-)
-from d2lrnn.tensorflow.regression import LinearRegression
-from d2lrnn.tensorflow.rnn import RNNLMScratch, RNNScratch
-from d2lrnn.tensorflow.tensors import sigmoid, swapaxes
-from d2lrnn.tensorflow.trainer import Trainer
-
-_export_names(globals(), _tensors, _names.TENSOR_ALIASES)  # d2l.matmul, d2l.reshape...
-_export_names(globals(), _device, _names.DEVICE)  # d2l.try_gpu, d2l.cpu...
+from d2lrnn.tensorflow import trainer as _trainer
 
 BACKEND = "tensorflow"
-
-
 seed = _backend_seed(lambda n: __import__("tensorflow").random.set_seed(n),
                      "TensorFlow's own generator")
 
-
-__getattr__ = _lazy_plt(__name__)  # d2l.plt: matplotlib.pyplot, imported on first use
-
-__all__ = _names.current_exports("tensorflow")  # the declared surface (d2lrnn/core/names.py)
+_assemble(globals(), own=[_module, _trainer, _rnn, _concise, _seq2seq, _regression],
+          tensors=_tensors, device=_device)

@@ -138,7 +138,9 @@ class GRU(RNN):
 
     def forward(self, X: tf.Tensor, state: Any = None) -> tuple[tf.Tensor, list[tf.Tensor]]:
         outputs, *state = self.rnn(X, state)
-        return outputs, state
+        # Keras 3 gives each layer's state as a one-element list (unless the initial state was
+        # passed flat); the book's (Keras 2) state is the flat list of (batch_size, num_hiddens)
+        return outputs, [s[0] if isinstance(s, (list, tuple)) else s for s in state]
 
 
 class RNNLM(RNNLMScratch):

@@ -31,12 +31,17 @@ class Module(tf.Module, core_module.Module):
 
     @property
     def trainable_variables(self) -> tuple[tf.Variable, ...]:
-        """The ``tf.Variable`` attributes (as ``tf.Module`` finds them), then the trainable
-        weights of every Keras layer held in an attribute (the ``tf.Variable`` behind each
-        Keras 3 variable), each once."""
+        """The ``tf.Variable`` attributes (as ``tf.Module`` finds them, also in modules that
+        Keras layers hold), then the trainable weights of every Keras layer held in an attribute
+        (the ``tf.Variable`` behind each Keras 3 variable), each once."""
         found = list(super().trainable_variables)
+        inner: list[tf.Module] = []  # modules held by Keras layers (Keras does not track them)
+        layers = [layer for _, layer in _keras_layers_with_paths(self, inner)]
+        for module in inner:
+            found.extend(tf.Module.trainable_variables.fget(module))
+        found = list({id(v): v for v in found}.values())
         seen = {id(v) for v in found}
-        for layer in keras_layers(self):
+        for layer in layers:
             for weight in layer.trainable_weights:
                 var = getattr(weight, "value", weight)  # keras.Variable -> its tf.Variable
                 if id(var) not in seen:
@@ -73,27 +78,37 @@ def keras_layers(obj: Any) -> list[keras.layers.Layer]:
     return [layer for _, layer in _keras_layers_with_paths(obj)]
 
 
-def _keras_layers_with_paths(obj: Any) -> list[tuple[str, keras.layers.Layer]]:
-    """(attribute path 'rnn.rnn', layer) of every Keras layer reachable from ``obj``."""
+def _keras_layers_with_paths(obj: Any, inner: list[tf.Module] | None = None
+                             ) -> list[tuple[str, keras.layers.Layer]]:
+    """(attribute path 'rnn.rnn', layer) of every Keras layer reachable from ``obj``. A
+    ``tf.Module`` that a Keras layer holds in a public attribute (the book's Seq2SeqEncoder, a
+    Keras layer, holds a ``d2l.GRU``) is not tracked by Keras: it is walked too (its Keras
+    layers are listed; the module itself is appended to ``inner`` when given)."""
     layers: list[tuple[str, keras.layers.Layer]] = []
     seen: set[int] = set()
 
-    def visit(value: Any, path: str) -> None:
+    def visit(value: Any, path: str, in_layer: bool = False) -> None:
         if id(value) in seen:
             return
         seen.add(id(value))
         if isinstance(value, keras.layers.Layer):
-            layers.append((path, value))
+            if not in_layer:  # a layer inside a listed layer: among its weights already
+                layers.append((path, value))
+            for attr, v in vars(value).items():
+                if not attr.startswith("_"):
+                    visit(v, f"{path}.{attr}" if path else attr, True)
         elif isinstance(value, tf.Module):
+            if in_layer and inner is not None:
+                inner.append(value)
             for attr, v in vars(value).items():
                 if attr not in ("trainer", "board", "hparams"):
                     visit(v, f"{path}.{attr}" if path else attr)
         elif isinstance(value, (list, tuple)):
             for i, v in enumerate(value):
-                visit(v, f"{path}.{i}")
+                visit(v, f"{path}.{i}", in_layer)
         elif isinstance(value, dict):
             for k, v in value.items():
-                visit(v, f"{path}.{k}")
+                visit(v, f"{path}.{k}", in_layer)
 
     visit(obj, "")
     return layers

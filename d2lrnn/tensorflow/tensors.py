@@ -30,6 +30,8 @@ def reshape(x: Any, shape: Any) -> tf.Tensor:
     numpy 2 refuse ``int()`` of a 1-element vector, which torch and MXNet allow)."""
     if isinstance(shape, int) and shape == 1 and x.shape.num_elements() == 1:
         return tf.reshape(x, ())
+    if isinstance(shape, int):  # the book's reshape(Y, -1): tf.function needs a rank-1 shape
+        shape = (shape,)
     return tf.reshape(x, shape)
 
 
