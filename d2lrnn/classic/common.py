@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-from d2lrnn.classic import text, utils
+from d2lrnn.classic import nmt, text, utils
 from d2lrnn.core import checks, names
 from d2lrnn.core import download as _download
 from d2lrnn.core import plot as _plot
@@ -61,7 +61,8 @@ def assemble(namespace: dict[str, Any], *, own: Sequence[ModuleType], tensors: M
     for source, group in ((tensors, names.TENSOR_ALIASES), (device, names.DEVICE)):
         export_names(namespace, source, [n for n in group if n not in namespace])
     fill_names(namespace, declared,
-               [data_section(namespace["tensor"], module), tensors, *FRAMEWORK_FREE, ERRORS])
+               [data_section(namespace["tensor"], module), nmt.nmt_section(namespace, module),
+                tensors, *FRAMEWORK_FREE, ERRORS])
     namespace["__getattr__"] = _plot.lazy_plt(module)  # d2l.plt, imported on first use
 
 

@@ -92,6 +92,12 @@ CLASSIC: dict[str, tuple[str, ...]] = {
                     "train_epoch_ch8", "try_gpu"),
     "rnn-concise": ("RNNModel", "load_data_time_machine", "predict_ch8", "train_ch8",
                     "try_gpu"),
+    # chapter 9, "Modern Recurrent Neural Networks"
+    "machine-translation-and-dataset": (
+        "DATA_HUB", "DATA_URL", "Vocab", "astype", "build_array_nmt", "download_extract",
+        "int32", "load_array", "load_data_nmt", "plt", "preprocess_nmt", "read_data_nmt",
+        "reduce_sum", "set_figsize", "show_list_len_pair_hist", "tensor", "tokenize_nmt",
+        "truncate_pad"),
 }
 CLASSIC_IMPLEMENTED = tuple(CLASSIC)
 
