@@ -154,9 +154,17 @@ def read_prefix(prefix: str) -> str:
     return read
 
 
+#: --model: the language models the command line trains, by model family (d2lrnn/core/models)
+MODELS = {"rnn": "rnn-lm-scratch", "rnn-concise": "rnn-lm-concise", "gru": "gru-lm-concise"}
+
+
 def _train_args(p: argparse.ArgumentParser) -> None:
     from d2lrnn.session import BOOK
 
+    p.add_argument("--model", choices=sorted(MODELS), default="rnn",
+                   help="rnn: the book's RNN from scratch; rnn-concise: on the framework's RNN "
+                        "layer; gru: d2l.GRU under d2l.RNNLM (the book trains it with --lr 4 "
+                        "--epochs 50)")
     p.add_argument("--epochs", type=positive_int, default=BOOK["epochs"],
                    help="training epochs (the book's run)")
     p.add_argument("--num-hiddens", type=positive_int, default=BOOK["num_hiddens"],
@@ -182,7 +190,7 @@ def _train_args(p: argparse.ArgumentParser) -> None:
 def _hparams(args: argparse.Namespace) -> dict[str, Any]:
     return {"epochs": args.epochs, "num_hiddens": args.num_hiddens, "lr": args.lr,
             "clip": args.clip, "batch_size": args.batch_size, "num_steps": args.num_steps,
-            "seed": args.seed, "corpus": args.corpus}
+            "seed": args.seed, "corpus": args.corpus, "family": MODELS[args.model]}
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -201,7 +209,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         epoch, batches = stopped
         hparams = {**run.hparams, "partial": True, "epochs_completed": len(run.metrics),
                    "stopped_in_epoch": epoch, "batches_in_stopped_epoch": batches}
-        checkpoint.save(path, run.get_params(), run.vocab, hparams)
+        checkpoint.save(path, run.get_params(), run.vocab, hparams, family=run.family)
         print(f"d2lrnn train: interrupted in epoch {epoch} of {args.epochs} after batch "
               f"{batches} of {run.trainer.num_train_batches}; saved partial checkpoint {path} "
               f"({len(run.metrics)} complete epochs)", file=sys.stderr)
