@@ -24,8 +24,7 @@ from d2lrnn.tensorflow import tensors as _tensors
 from d2lrnn.tensorflow import trainer as _trainer
 
 BACKEND = "tensorflow"
-seed = _backend_seed(lambda n: __import__("tensorflow").random.set_seed(n),
-                     "TensorFlow's own generator")
+seed = _backend_seed(_tensors.seed_tensorflow, "TensorFlow's and Keras's generators")
 
 _assemble(globals(), own=[_module, _trainer, _rnn, _concise, _seq2seq, _regression],
           tensors=_tensors, device=_device)

@@ -61,3 +61,12 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> tf.Tensor:
     perm = list(range(rank))
     perm[axis1 % rank], perm[axis2 % rank] = perm[axis2 % rank], perm[axis1 % rank]
     return tf.transpose(x, perm)
+
+
+def seed_tensorflow(n: int) -> None:
+    """Seed TensorFlow and Keras 3 (``d2l.seed``): Keras draws its layers' default initial
+    weights through Python's ``random`` and NumPy's global generator as well as TensorFlow's,
+    so ``tf.random.set_seed`` alone left the concise models' weights unseeded."""
+    import keras
+
+    keras.utils.set_random_seed(n)

@@ -21,7 +21,7 @@ from d2lrnn.tensorflow import device as _device
 from d2lrnn.tensorflow import tensors as _tensors
 
 BACKEND = "tensorflow"
-seed = _backend_seed(lambda n: tf.random.set_seed(n), "TensorFlow's own generator")
+seed = _backend_seed(_tensors.seed_tensorflow, "TensorFlow's and Keras's generators")
 
 _common.assemble(globals(), own=[_layers, _ch8], tensors=_tensors, device=_device)
 __all__ = _names.classic_exports(BACKEND)  # the declared surface (d2lrnn/core/names.py)
