@@ -83,6 +83,13 @@ def check_encoder_decoder(encoder: Any, decoder: Any) -> None:
                         f"{type(decoder).__name__} has none")
 
 
+def check_encoder_args(vocab_size: Any, embed_size: Any) -> None:
+    """``Seq2SeqEncoder(vocab_size, embed_size, ...)``: both positive integers (the GRU checks
+    its own sizes)."""
+    positive_int("vocab_size", vocab_size)
+    positive_int("embed_size", embed_size)
+
+
 def check_seq2seq_args(tgt_pad: Any, lr: Any) -> None:
     nonnegative_int("tgt_pad", tgt_pad)
     positive_number("lr", lr)

@@ -14,7 +14,6 @@ import optax
 from flax import linen as nn
 
 from d2lrnn.core import encdec
-from d2lrnn.core.checks import positive_int
 from d2lrnn.jax import tensors
 from d2lrnn.jax.concise import GRU
 from d2lrnn.jax.module import Classifier
@@ -107,8 +106,7 @@ class Seq2SeqEncoder(Encoder):
     dropout: float = 0
 
     def __post_init__(self) -> None:
-        positive_int("vocab_size", self.vocab_size)
-        positive_int("embed_size", self.embed_size)
+        encdec.check_encoder_args(self.vocab_size, self.embed_size)
         super().__post_init__()
 
     def setup(self) -> None:

@@ -10,7 +10,6 @@ from mxnet import gluon, init  # d2lrnn.mxnet.__init__ ran the compat step first
 from mxnet.gluon import nn
 
 from d2lrnn.core import encdec
-from d2lrnn.core.checks import positive_int
 from d2lrnn.core.seq2seq import bleu
 from d2lrnn.mxnet import tensors
 from d2lrnn.mxnet.concise import GRU
@@ -39,8 +38,7 @@ class Seq2SeqEncoder(Encoder):
 
     def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
                  dropout: float = 0) -> None:
-        positive_int("vocab_size", vocab_size)
-        positive_int("embed_size", embed_size)
+        encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_size)
         self.rnn = GRU(num_hiddens, num_layers, dropout)

@@ -13,7 +13,6 @@ import keras
 import tensorflow as tf
 
 from d2lrnn.core import encdec
-from d2lrnn.core.checks import positive_int
 from d2lrnn.tensorflow import tensors
 from d2lrnn.tensorflow.concise import GRU
 from d2lrnn.tensorflow.module import Classifier
@@ -83,8 +82,7 @@ class Seq2SeqEncoder(Encoder):
 
     def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
                  dropout: float = 0) -> None:
-        positive_int("vocab_size", vocab_size)
-        positive_int("embed_size", embed_size)
+        encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
         self.embedding = keras.layers.Embedding(vocab_size, embed_size)
         self.rnn = GRU(num_hiddens, num_layers, dropout)

@@ -11,7 +11,6 @@ import torch
 from torch import nn
 
 from d2lrnn.core import encdec
-from d2lrnn.core.checks import positive_int
 from d2lrnn.core.seq2seq import bleu
 from d2lrnn.torch import tensors
 from d2lrnn.torch.concise import GRU
@@ -53,8 +52,7 @@ class Seq2SeqEncoder(Encoder):
 
     def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
                  dropout: float = 0) -> None:
-        positive_int("vocab_size", vocab_size)
-        positive_int("embed_size", embed_size)
+        encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_size)
         self.rnn = GRU(embed_size, num_hiddens, num_layers, dropout)

@@ -6,23 +6,17 @@ backend's layer map for this family slices its stacked gates."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import Any
 
 from d2lrnn.core.models.cells import GRU_RESET_AFTER, LM_HEAD
 from d2lrnn.core.models.family import LM, Block, Family, register
-from d2lrnn.core.models.rnn_lm import lm_sizes
+from d2lrnn.core.models.rnn_lm import concise_lm, lm_sizes
 from d2lrnn.core.reference.lm import LM as OracleLM
 
 
 def _build(d2l: Any, vocab: Mapping[str, int], hparams: Mapping[str, Any]) -> Any:
-    # torch's nn.GRU needs num_inputs; the other frameworks' layers learn it from the first batch
-    V = vocab["vocab"]
-    kwargs: dict[str, Any] = {"num_hiddens": int(hparams["num_hiddens"]), "num_layers": 1}
-    if "num_inputs" in inspect.signature(d2l.GRU).parameters:
-        kwargs["num_inputs"] = V
-    return d2l.RNNLM(d2l.GRU(**kwargs), vocab_size=V, lr=float(hparams.get("lr", 1.0)))
+    return concise_lm(d2l, d2l.GRU, vocab, hparams, num_layers=1)
 
 
 #: d2l.RNNLM over d2l.GRU (the GRU and deep-RNN sections' concise model, one layer)

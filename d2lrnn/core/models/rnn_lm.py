@@ -25,13 +25,19 @@ def _build_scratch(d2l: Any, vocab: Mapping[str, int], hparams: Mapping[str, Any
     return d2l.RNNLMScratch(rnn, vocab_size=V, lr=float(hparams.get("lr", 1.0)))
 
 
-def _build_concise(d2l: Any, vocab: Mapping[str, int], hparams: Mapping[str, Any]) -> Any:
-    # torch's nn.RNN needs num_inputs; the other frameworks' layers learn it from the first batch
+def concise_lm(d2l: Any, layer: Any, vocab: Mapping[str, int], hparams: Mapping[str, Any],
+               **layer_kwargs: Any) -> Any:
+    """``d2l.RNNLM`` over the concise ``layer`` (``d2l.RNN``, ``d2l.GRU``): torch's layers take
+    num_inputs, the other frameworks' learn it from the first batch."""
     V = vocab["vocab"]
-    kwargs: dict[str, Any] = {"num_hiddens": int(hparams["num_hiddens"])}
-    if "num_inputs" in inspect.signature(d2l.RNN).parameters:
+    kwargs: dict[str, Any] = {"num_hiddens": int(hparams["num_hiddens"]), **layer_kwargs}
+    if "num_inputs" in inspect.signature(layer).parameters:
         kwargs["num_inputs"] = V
-    return d2l.RNNLM(d2l.RNN(**kwargs), vocab_size=V, lr=float(hparams.get("lr", 1.0)))
+    return d2l.RNNLM(layer(**kwargs), vocab_size=V, lr=float(hparams.get("lr", 1.0)))
+
+
+def _build_concise(d2l: Any, vocab: Mapping[str, int], hparams: Mapping[str, Any]) -> Any:
+    return concise_lm(d2l, d2l.RNN, vocab, hparams)
 
 
 _BLOCKS = (Block(RNN.params), Block(LM_HEAD))
