@@ -79,12 +79,13 @@ def test_deep_rnn_section(backend, tmp_path):
     """The two-layer StackedRNNScratch trains; the saved multilayer d2l.GRU trains (the book's
     MXNet tab leaves its training switched off, "> 1h": its cells build the model only) and
     predicts."""
-    out, got = run_modern("deep_rnn", backend, tmp_path, "_fits", "len(data.vocab)",
-                          epochs=LM_EPOCHS)
+    # two epochs: the two-layer TensorFlow GRU's validation perplexity after one epoch varied
+    # up to 27.3 (unseeded cells) in a fresh-clone run
+    out, got = run_modern("deep_rnn", backend, tmp_path, "_fits", "len(data.vocab)")
     fits = got["_fits"]
     assert len(fits) == (1 if backend == "mxnet" else 2)
     for fit in fits:
-        assert len(fit) == LM_EPOCHS and fit[-1]["val_ppl"] < 0.9 * got["len(data.vocab)"], fit
+        assert len(fit) == EPOCHS and fit[-1]["val_ppl"] < 0.9 * got["len(data.vocab)"], fit
     if backend != "mxnet":
         text = eval(out.splitlines()[-1])
         assert text.startswith("it has") and len(text) == len("it has") + 20
