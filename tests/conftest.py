@@ -44,3 +44,17 @@ def build_lm(d2l, batch_size: int = 64, num_steps: int = 8, num_hiddens: int = 1
 def hooks(backend: str):
     """What a test does differently on this framework (tests/backend_hooks/<backend>.py)."""
     return importlib.import_module(f"backend_hooks.{backend}")
+
+
+def load_by_path(name: str, path: os.PathLike):
+    """Import the file at `path` as module `name`: two helper scripts share a file name
+    (tests/book/{classic,modern}/transcribe.py), so `import transcribe` would hand the second
+    caller the first one's module from sys.modules."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

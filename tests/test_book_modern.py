@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import load_by_path
 
 BOOK = Path(__file__).parent / "book"
 MODERN = BOOK / "modern"
@@ -44,11 +45,7 @@ def run_modern(section: str, backend: str, tmp_path: Path, *exprs: str,
 def test_transcriptions_are_up_to_date():
     """The fixtures are what transcribe.py writes from the book's sources (where they are
     beside the repository, as in this project's checkouts)."""
-    sys.path.insert(0, str(MODERN))
-    try:
-        import transcribe
-    finally:
-        sys.path.pop(0)
+    transcribe = load_by_path("modern_transcribe", MODERN / "transcribe.py")
     if not transcribe.DEFAULT_REF.is_dir():
         pytest.skip(f"the book's sources are not beside the repository ({transcribe.DEFAULT_REF})")
     for section in transcribe.SECTIONS:

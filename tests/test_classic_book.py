@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_by_path
 
 BOOK = Path(__file__).parent / "book" / "classic"
 TABS = {"pytorch": "torch", "mxnet": "mxnet", "tensorflow": "tensorflow", "jax": "jax"}
@@ -153,11 +154,7 @@ def test_transcriptions_are_current(tmp_path):
     ref = Path(os.environ.get("D2LRNN_CLASSIC_REFERENCE", default))
     if not (ref / "rnn-scratch.md").exists():
         pytest.skip(f"the book's sources are not at {ref} (set D2LRNN_CLASSIC_REFERENCE)")
-    sys.path.insert(0, str(BOOK))
-    try:
-        import transcribe
-    finally:
-        sys.path.remove(str(BOOK))
+    transcribe = load_by_path("classic_transcribe", BOOK / "transcribe.py")
     transcribe.transcribe(ref, tmp_path)
     written = sorted(p.name for p in tmp_path.glob("*.py"))
     assert len(written) == 18
