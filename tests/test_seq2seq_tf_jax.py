@@ -2,7 +2,10 @@
 TensorFlow (Keras 3) and JAX (Flax linen) against the NumPy oracle
 (``d2lrnn/core/reference/seq2seq.py``): d2l's Seq2SeqEncoder and Seq2Seq with the book's
 Seq2SeqDecoder (the section's cell of each tab, which the book does not save), given the oracle's
-weights, compute its masked loss, its gradients and its greedy translation."""
+weights, compute its masked loss, its gradients and its greedy translation. Each backend's model
+is built and run once (a module-scoped fixture); the fault-injection tests then show that the
+comparison rejects a faulty oracle (the case, the comparison and the faults:
+tests/test_seq2seq_oracle.py)."""
 
 from __future__ import annotations
 
@@ -11,33 +14,11 @@ import importlib
 
 import numpy as np
 import pytest
+import test_seq2seq_oracle as s2s
+from test_seq2seq_oracle import NUM_STEPS, PAD, T_SRC, V_SRC, V_TGT, B, E, H, L
 
 from d2lrnn.core import layer_map
 from d2lrnn.core.layer_map import Slot
-from d2lrnn.core.reference.seq2seq import Seq2Seq as Oracle
-
-V_SRC, V_TGT, E, H, L = 11, 13, 8, 16, 2
-B, T_SRC, T_TGT, NUM_STEPS = 4, 6, 7, 8
-PAD, BOS, EOS = 1, 2, 3
-ORACLE = Oracle("gru-reset-after", num_layers=L)
-
-
-def _case(seed: int = 0) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, ...]]:
-    """Oracle weights (float32 values) and an MTFraEng-like batch: (src, tgt_in,
-    src_valid_len, label), int32, label padded at the end of each row."""
-    rng = np.random.default_rng(seed)
-    params = {k: (rng.standard_normal(s) * 0.4).astype(np.float32)
-              for k, s in ORACLE.shapes(V_SRC, V_TGT, E, H).items()}
-    src = rng.integers(4, V_SRC, (B, T_SRC))
-    src_valid_len = np.array([6, 4, 3, 5])
-    for b, n in enumerate(src_valid_len):
-        src[b, n:] = PAD
-    label = rng.integers(4, V_TGT, (B, T_TGT))
-    for b, n in enumerate([7, 5, 2, 4]):
-        label[b, n - 1] = EOS
-        label[b, n:] = PAD
-    tgt_in = np.concatenate([np.full((B, 1), BOS), label[:, :-1]], axis=1)
-    return params, tuple(a.astype(np.int32) for a in (src, tgt_in, src_valid_len, label))
 
 
 def _table(gru: tuple[Slot, ...], layer_tail: str, fmt: str, scope: str, embedding: str,
@@ -119,7 +100,7 @@ def _tensorflow():
             ((n, tf.convert_to_tensor(g).numpy()) for n, g in zip(variables, grads, strict=True)),
             table)
         preds, _ = model.predict_step(batch, d2l.cpu(), NUM_STEPS)
-        return float(loss), grads, preds.numpy()
+        return s2s.Answer(float(loss), grads, preds.numpy())
 
     return run
 
@@ -167,7 +148,8 @@ def _jax():
 
     def run(params, batch):
         batch = tuple(jnp.asarray(a) for a in batch)
-        tree = model.init(jax.random.key(0), *batch[:-1])["params"]
+        # the parameters' tree and shapes, traced, not computed: the values are the oracle's
+        tree = jax.eval_shape(model.init, jax.random.key(0), *batch[:-1])["params"]
         named = named_leaves(tree)
         values = layer_map.to_framework(params, [n for n, _ in named], table)
         for n, v in named:
@@ -177,44 +159,54 @@ def _jax():
         state = d2l.TrainState.create(apply_fn=model.apply, params=tree,
                                       tx=model.configure_optimizers(),
                                       dropout_rng=jax.random.key(1))
-        (loss, _), grads = jax.value_and_grad(model.loss, has_aux=True)(
+        # compiled, as d2l.Trainer's step computes it (eager, every op and scan of the
+        # forward and backward pass compiles on its own: several times slower)
+        (loss, _), grads = jax.jit(jax.value_and_grad(model.loss, has_aux=True))(
             tree, batch[:-1], batch[-1], state)
         grads = layer_map.grads_to_canonical(
             ((n, np.asarray(g)) for n, g in named_leaves(grads)), table)
-        preds, _ = model.predict_step(tree, batch, NUM_STEPS)
-        return float(loss), grads, np.asarray(preds)
+        preds, _ = model.predict_step(tree, batch, NUM_STEPS)  # eager, as the reader calls it
+        return s2s.Answer(float(loss), grads, np.asarray(preds))
 
     return run
 
 
-def _cut(row: np.ndarray) -> list[int]:
-    """The tokens before the first <eos>, as the book's cell prints them."""
-    out = []
-    for t in row.tolist():
-        if t == EOS:
-            break
-        out.append(int(t))
-    return out
+@pytest.fixture(scope="module", params=["tensorflow", "jax"])
+def got(request) -> s2s.Answer:
+    """The backend's answer on the case: its model built and run once."""
+    pytest.importorskip(request.param)
+    run = {"tensorflow": _tensorflow, "jax": _jax}[request.param]()
+    return run(*s2s.case())
 
 
-@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_seq2seq_matches_the_oracle(backend, seed):
-    pytest.importorskip(backend)
-    params, batch = _case(seed)
-    src, tgt_in, _, label = batch
-    run = {"tensorflow": _tensorflow, "jax": _jax}[backend]()
-    loss, grads, preds = run(params, batch)
+def test_seq2seq_matches_the_oracle(got):
+    s2s.assert_matches(got, s2s.expected())
 
-    want_loss, want_grads = ORACLE.loss_and_grads(params, src, tgt_in, label, PAD)
-    assert loss == pytest.approx(want_loss, rel=1e-5)
-    assert sorted(grads) == sorted(want_grads)
-    for name, g in want_grads.items():
-        np.testing.assert_allclose(grads[name], g, rtol=1e-4, atol=1e-6, err_msg=name)
 
-    assert preds.shape == (B, NUM_STEPS)
-    want = ORACLE.predict(params, src, BOS, EOS, NUM_STEPS)
-    assert [_cut(row) for row in preds] == want
+# -- fault injections: each must make the comparison above fail -----------------------------
+def test_fault_unmasked_loss_is_caught(got):
+    fault = "unmasked loss"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_summed_loss_is_caught(got):
+    fault = "summed loss"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_context_from_the_first_layer_is_caught(got):
+    fault = "context from the first layer"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_context_from_time_step_0_is_caught(got):
+    fault = "context from time step 0"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_teacher_forcing_in_predict_is_caught(got):
+    fault = "teacher forcing in predict"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
 
 
 def test_tensorflow_library_classes_follow_the_book():
@@ -246,6 +238,7 @@ def test_tensorflow_library_classes_follow_the_book():
 
 def test_jax_library_classes_follow_the_book():
     pytest.importorskip("jax")
+    import jax
     import optax
     from flax import linen as nn
 
@@ -255,7 +248,9 @@ def test_jax_library_classes_follow_the_book():
     assert issubclass(d2l.Seq2SeqEncoder, d2l.Encoder)
     assert issubclass(d2l.Encoder, nn.Module)
     encoder = d2l.Seq2SeqEncoder(V_SRC, E, H, L)
-    (outputs, state), _ = encoder.init_with_output(d2l.get_key(), d2l.zeros((B, T_SRC)))
+    # traced for its shapes, not compiled (the parity fixture runs the encoder for real)
+    (outputs, state), _ = jax.eval_shape(encoder.init_with_output, d2l.get_key(),
+                                         d2l.zeros((B, T_SRC)))
     d2l.check_shape(outputs, (T_SRC, B, H))
     d2l.check_shape(state, (L, B, H))
     model = d2l.Seq2Seq(encoder, d2l.Decoder(), tgt_pad=PAD, lr=0.1, training=True)

@@ -2,7 +2,9 @@
 torch and MXNet against the NumPy oracle (``d2lrnn/core/reference/seq2seq.py``): d2l's
 Seq2SeqEncoder and Seq2Seq with the book's Seq2SeqDecoder (the section's cell, which the book
 does not save), given the oracle's weights, compute its masked loss, its gradients and its
-greedy translation."""
+greedy translation. Each backend's model is built and run once (a module-scoped fixture); the
+fault-injection tests then show that the comparison rejects a faulty oracle (the case, the
+comparison and the faults: tests/test_seq2seq_oracle.py)."""
 
 from __future__ import annotations
 
@@ -11,33 +13,11 @@ import importlib
 
 import numpy as np
 import pytest
+import test_seq2seq_oracle as s2s
+from test_seq2seq_oracle import NUM_STEPS, PAD, T_SRC, V_SRC, V_TGT, B, E, H, L
 
 from d2lrnn.core import layer_map
 from d2lrnn.core.layer_map import Slot
-from d2lrnn.core.reference.seq2seq import Seq2Seq as Oracle
-
-V_SRC, V_TGT, E, H, L = 11, 13, 8, 16, 2
-B, T_SRC, T_TGT, NUM_STEPS = 4, 6, 7, 8
-PAD, BOS, EOS = 1, 2, 3
-ORACLE = Oracle("gru-reset-after", num_layers=L)
-
-
-def _case(seed: int = 0) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, ...]]:
-    """Oracle weights (float32 values) and an MTFraEng-like batch: (src, tgt_in,
-    src_valid_len, label), label padded at the end of each row."""
-    rng = np.random.default_rng(seed)
-    params = {k: (rng.standard_normal(s) * 0.4).astype(np.float32)
-              for k, s in ORACLE.shapes(V_SRC, V_TGT, E, H).items()}
-    src = rng.integers(4, V_SRC, (B, T_SRC))
-    src_valid_len = np.array([6, 4, 3, 5])
-    for b, n in enumerate(src_valid_len):
-        src[b, n:] = PAD
-    label = rng.integers(4, V_TGT, (B, T_TGT))
-    for b, n in enumerate([7, 5, 2, 4]):
-        label[b, n - 1] = EOS
-        label[b, n:] = PAD
-    tgt_in = np.concatenate([np.full((B, 1), BOS), label[:, :-1]], axis=1)
-    return params, (src, tgt_in, src_valid_len, label)
 
 
 def _table(gru: tuple[Slot, ...], layer_tail: str, fmt: str, scope: str) -> tuple[Slot, ...]:
@@ -86,7 +66,7 @@ def _torch():
     model = d2l.Seq2Seq(d2l.Seq2SeqEncoder(V_SRC, E, H, L),
                         Seq2SeqDecoder(V_TGT, E, H, L), tgt_pad=PAD, lr=0.005)
     table = _table(GRU, "_l0", "_l{}", "rnn.")  # tails rnn.weight_ih_l0
-    tensor = lambda a: torch.from_numpy(np.asarray(a))
+    tensor = lambda a: torch.from_numpy(np.asarray(a, np.int64))  # as d2l's data gives torch
 
     def run(params, batch):
         batch = [tensor(a) for a in batch]
@@ -103,7 +83,7 @@ def _torch():
         grads = layer_map.grads_to_canonical(
             ((n, p.grad.numpy()) for n, p in named.items()), table)
         preds, _ = model.predict_step(batch, d2l.cpu(), NUM_STEPS)
-        return float(loss.detach()), grads, preds.numpy()
+        return s2s.Answer(float(loss.detach()), grads, preds.numpy())
 
     return run
 
@@ -153,52 +133,46 @@ def _mxnet():
         loss.backward()
         grads = layer_map.grads_to_canonical(((n, a.grad.asnumpy()) for n, a in named), table)
         preds, _ = model.predict_step(batch, d2l.cpu(), NUM_STEPS)
-        return float(loss), grads, preds.asnumpy()
+        return s2s.Answer(float(loss), grads, preds.asnumpy())
 
     return run
 
 
-def _cut(row: np.ndarray) -> list[int]:
-    """The tokens before the first <eos>, as the book's cell prints them."""
-    out = []
-    for t in row.tolist():
-        if t == EOS:
-            break
-        out.append(int(t))
-    return out
+@pytest.fixture(scope="module", params=["torch", "mxnet"])
+def got(request) -> s2s.Answer:
+    """The backend's answer on the case: its model built and run once."""
+    run = {"torch": _torch, "mxnet": _mxnet}[request.param]()
+    return run(*s2s.case())
 
 
-@pytest.mark.parametrize("backend", ["torch", "mxnet"])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_seq2seq_matches_the_oracle(backend, seed):
-    params, batch = _case(seed)
-    src, tgt_in, _, label = batch
-    run = {"torch": _torch, "mxnet": _mxnet}[backend]()
-    loss, grads, preds = run(params, batch)
-
-    want_loss, want_grads = ORACLE.loss_and_grads(params, src, tgt_in, label, PAD)
-    assert loss == pytest.approx(want_loss, rel=1e-5)
-    assert sorted(grads) == sorted(want_grads)
-    for name, g in want_grads.items():
-        np.testing.assert_allclose(grads[name], g, rtol=1e-4, atol=1e-6, err_msg=name)
-
-    assert preds.shape == (B, NUM_STEPS)
-    want = ORACLE.predict(params, src, BOS, EOS, NUM_STEPS)
-    assert [_cut(row) for row in preds] == want
+def test_seq2seq_matches_the_oracle(got):
+    s2s.assert_matches(got, s2s.expected())
 
 
-def test_seq2seq_masked_loss_ignores_padding():
-    """Padding positions change nothing: a label of pads after its first 3 tokens gives the
-    mean over those of them that are not padding (the oracle's loss is the book's)."""
-    params, (src, tgt_in, valid, label) = _case(2)
-    cut = label.copy()
-    cut[:, 3:] = PAD
-    logits = ORACLE.forward(params, src, tgt_in)[0]
-    logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
-    picked = -np.take_along_axis(logp[:, :3], cut[:, :3, None], -1)[..., 0]
-    keep = cut[:, :3] != PAD  # a short row has padding already among its first tokens
-    assert 0 < keep.sum() < keep.size
-    assert ORACLE.loss(params, src, tgt_in, cut, PAD) == pytest.approx(picked[keep].mean())
+# -- fault injections: each must make the comparison above fail -----------------------------
+def test_fault_unmasked_loss_is_caught(got):
+    fault = "unmasked loss"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_summed_loss_is_caught(got):
+    fault = "summed loss"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_context_from_the_first_layer_is_caught(got):
+    fault = "context from the first layer"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_context_from_time_step_0_is_caught(got):
+    fault = "context from time step 0"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
+
+
+def test_fault_teacher_forcing_in_predict_is_caught(got):
+    fault = "teacher forcing in predict"
+    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
 
 
 @pytest.mark.parametrize("backend", ["torch", "mxnet"])
