@@ -24,7 +24,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 ALL=(torch jax tensorflow mxnet)
 FILES=(tests/test_backends.py tests/test_parity.py tests/test_concise.py tests/test_book_tabs.py
-       tests/test_book_chapter.py tests/test_book_concise.py tests/test_classic_book.py)
+       tests/test_book_chapter.py tests/test_book_concise.py tests/test_classic_book.py
+       tests/test_book_modern.py)
 mode=floor; flag=""; replay=0; fws=(); pytest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
