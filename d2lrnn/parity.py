@@ -122,8 +122,11 @@ def build_model(d2l: Any, vocab_size: int, num_hiddens: int, lr: float,
                                                              "lr": lr})
 
 
-def build(backend: str, case: Case, max_epochs: int = 1, concise: bool = False
-          ) -> tuple[Any, Any, Any, Any]:
+#: what ``build`` gives: (d2l, data, model, trainer)
+Built = tuple[Any, Any, Any, Any]
+
+
+def build(backend: str, case: Case, max_epochs: int = 1, concise: bool = False) -> Built:
     """The backend's data, model and trainer for ``case``, set up and given its weights."""
     d2l = load_backend(backend)
     d2l.seed(case.seed)
@@ -138,10 +141,22 @@ def build(backend: str, case: Case, max_epochs: int = 1, concise: bool = False
     return d2l, data, model, trainer
 
 
-def backend_step(backend: str, case: Case, concise: bool = False) -> dict[str, Any]:
+def rebuild(backend: str, case: Case, concise: bool = False, built: Built | None = None
+            ) -> Built:
+    """``build(backend, case)``, or ``built`` (what ``build`` gave for a case of the same
+    model) given the case's weights again: one model and one compiled step can serve a step,
+    a trajectory and a text, each from the weights it needs."""
+    if built is None:
+        return build(backend, case, concise=concise)
+    built[3].set_params(case.params)
+    return built
+
+
+def backend_step(backend: str, case: Case, concise: bool = False, built: Built | None = None
+                 ) -> dict[str, Any]:
     """Probe one batch on ``backend``, then take one real training step (the Trainer's own
     compiled step where it has one) and read the parameters back."""
-    _, data, _, trainer = build(backend, case, concise=concise)
+    _, data, _, trainer = rebuild(backend, case, concise, built)
     batch = trainer.prepare_batch((data.to_tensor(case.X), data.to_tensor(case.Y)))
     out = trainer.probe(batch)
     trainer.fit_batch(batch)
@@ -170,21 +185,28 @@ def assert_step_parity(backend: str, case: Case | None = None, concise: bool = F
                        ) -> dict[str, tuple[float, float]]:
     """Raise AssertionError naming every quantity of ``backend``'s step that is off."""
     case = case or make_case()
-    devs = compare_step(backend_step(backend, case, concise),
-                        reference_step(case, layer_table(backend, concise, case)))
+    return assert_step_matches(f"{backend} (concise)" if concise else backend,
+                               backend_step(backend, case, concise),
+                               reference_step(case, layer_table(backend, concise, case)))
+
+
+def assert_step_matches(what: str, got: dict[str, Any], want: dict[str, Any]
+                        ) -> dict[str, tuple[float, float]]:
+    """Raise AssertionError naming every quantity of a step (``backend_step``'s) that is off
+    the reference's (``reference_step``'s) by more than STEP_RTOL."""
+    devs = compare_step(got, want)
     bad = {q: d for q, d in devs.items() if not d[1] <= STEP_RTOL}
-    what = f"{backend} (concise)" if concise else backend
     assert not bad, (f"{what} differs from the NumPy reference (relative tolerance "
                      f"{STEP_RTOL}): " + ", ".join(f"{q}: max abs {a:.3g}, rel {r:.3g}"
                                                    for q, (a, r) in bad.items()))
     return devs
 
 
-def trajectory(backend: str, case: Case, steps: int = 50, concise: bool = False
-               ) -> list[float]:
+def trajectory(backend: str, case: Case, steps: int = 50, concise: bool = False,
+               built: Built | None = None) -> list[float]:
     """Losses of ``steps`` training steps from the case's weights over the case's seeded batch
     order (the shared NumPy shuffle), through the backend's real Trainer step."""
-    _, data, _, trainer = build(backend, case, concise=concise)
+    _, data, _, trainer = rebuild(backend, case, concise, built)
     losses: list[Any] = []
     while len(losses) < steps:
         for batch in trainer.train_dataloader:
@@ -224,8 +246,9 @@ def reference_training(case: Case, steps: int = 50, table: layer_map.LayerMap = 
 
 
 def greedy(backend: str, case: Case, prefix: str = "it has", num_preds: int = 20,
-           concise: bool = False) -> str:
-    _, data, model, _ = build(backend, case, concise=concise)
+           concise: bool = False, built: Built | None = None) -> str:
+    """The backend's greedy continuation of ``prefix`` from the case's weights."""
+    _, data, model, _ = rebuild(backend, case, concise, built)
     return model.predict(prefix, num_preds, data.vocab)
 
 

@@ -39,6 +39,20 @@ def test_cells_declare_the_books_names():
         assert ref.cells.get(kind).names == cell.params.names, kind
 
 
+@pytest.mark.parametrize("name", ["gru-lm-concise", "lstm-lm-concise", "gru-lm-deep",
+                                  "gru-lm-bi"])
+def test_stacked_families_are_declared_as_their_oracle_names_them(name):
+    """A family's tables give exactly its oracle's parameters, in the oracle's order (layer 1
+    reads layer 0's outputs; a bidirectional head reads both directions)."""
+    fam = families.get(name)
+    shapes = fam.shapes(28, {"num_hiddens": 4})
+    assert list(shapes.items()) == list(fam.reference.shapes(28, 4).items())
+    if name == "gru-lm-deep":
+        assert shapes["l1.W_xz"] == (4, 4) and shapes["l0.W_xz"] == (28, 4)
+    if name == "gru-lm-bi":
+        assert shapes["b_rnn.W_xz"] == (28, 4) and shapes["W_hq"] == (8, 28)
+
+
 def test_vocab_roles_and_example_batches():
     fam = families.RNN_LM_SCRATCH
     X, Y = fam.example_batch(28)
@@ -256,7 +270,9 @@ def test_every_registered_layer_map_speaks_its_familys_names():
         __import__(f"d2lrnn.{backend}")
     for (backend, name), table in families.family._LAYER_MAPS.items():
         layer_map.check_table(table)
-        declared_names = set(families.get(name).shapes(28, {"num_hiddens": 4}))
+        fam = families.get(name)  # any data kind: each vocabulary 28 tokens
+        declared_names = set(fam.shapes({role: 28 for role in fam.data.vocab_roles},
+                                        {"num_hiddens": 4, "embed_size": 3}))
         assert {slot.canonical for slot in table} == declared_names, (backend, name)
 
 

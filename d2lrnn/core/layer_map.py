@@ -35,13 +35,14 @@ true. Paths no slot matches pass through unchanged under their last name (scratc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from d2lrnn.core.params import canonical as leaf_names
+from d2lrnn.core.reference.recurrent import stack_prefixes
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,23 @@ def fused_tables(layer0: Sequence[str], head: Sequence[Slot]
     LSTM; ``head`` the LM's output layer."""
     return ((*fused_layer(layer0, "h"), *head), fused_layer(layer0, "rzh", reset_after=True),
             fused_layer(layer0, "ifco"))
+
+
+def renamed(slots: Iterable[Slot], prefix: str = "",
+            tail: Callable[[str], str] = lambda t: t) -> tuple[Slot, ...]:
+    """``slots`` with each canonical name under ``prefix`` and each tail rewritten by
+    ``tail`` (layer 1 of a stack: ``prefix='l1.'``, ``'cell0.' -> 'cell1.'``)."""
+    return tuple(replace(s, tail=tail(s.tail), canonical=prefix + s.canonical) for s in slots)
+
+
+def stack_table(layer: Callable[[int, int], Sequence[Slot]], num_layers: int = 1,
+                bidirectional: bool = False) -> tuple[Slot, ...]:
+    """The slots of a stacked and/or bidirectional recurrent layer: ``layer(l, d)`` gives the
+    slots of layer l, direction d (0 forward, 1 backward) under the cell's own canonical names;
+    they go under the oracle's names for that layer (``l1.W_xz``, ``b_rnn.W_xz``: see
+    ``reference.recurrent.stack_prefixes``)."""
+    return tuple(slot for l, d, prefix in stack_prefixes(num_layers, bidirectional)
+                 for slot in renamed(layer(l, d), prefix))
 
 
 def _part(value: np.ndarray, slot: Slot) -> np.ndarray:

@@ -26,8 +26,13 @@ CURRENT_FOUNDATION = (
     "add_to_class", "check_len", "check_shape",
 )
 
-#: d2lrnn's own additions, on every backend of the current edition.
-CURRENT_EXTRAS = ("TrainingDivergedError", "get_params", "seed", "set_params")
+#: d2lrnn's own additions, on every backend of the current edition. ``ConciseLSTM`` and
+#: ``BiGRU`` are the lstm and bi-rnn sections' concise models, which the book's reader defines
+#: in a cell (``class LSTM(d2l.RNN)``, ``class BiGRU(d2l.RNN)``), for the model families
+#: ``lstm-lm-concise`` and ``gru-lm-bi``; ``ConciseLSTM``, not ``LSTM``: TensorFlow's
+#: ``d2l.LSTM`` is Keras's LSTM layer with the book's ``time_major``.
+CURRENT_EXTRAS = ("BiGRU", "ConciseLSTM", "TrainingDivergedError", "get_params", "seed",
+                  "set_params")
 
 #: The book's plotting helpers (``d2l.plt`` is matplotlib.pyplot, imported on first use).
 PLOT = ("plot", "plt", "set_axes", "set_figsize", "use_svg_display")

@@ -11,6 +11,7 @@ from flax import linen as nn
 from jax import numpy as jnp
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.models import GRU_FAMILIES, GRU_LM_BI, LSTM_LM_CONCISE
 from d2lrnn.core.params import check_stack_args
 from d2lrnn.jax.rnn import RNNLMScratch
 from d2lrnn.jax.tensors import swapaxes
@@ -48,8 +49,6 @@ class GRU(RNN):
     layer but the last: wrong from three layers on). State (num_layers, batch_size,
     num_hiddens)."""
 
-    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
-
     num_layers: int = 1
     dropout: float = 0
 
@@ -72,6 +71,48 @@ class GRU(RNN):
             if i < self.num_layers - 1:  # dropout after every layer but the last
                 X = nn.Dropout(self.dropout, deterministic=not training)(X)
         return X, jnp.stack(new_state)
+
+    @property
+    def lm_family(self) -> str | None:
+        """Its layer map under d2l.RNNLM (layer_map.py): by its number of layers."""
+        return GRU_FAMILIES.get(self.num_layers)
+
+
+class ConciseLSTM(RNN):
+    """The LSTM section's concise model (the book's reader defines it as ``class LSTM(d2l.RNN)``
+    in the section's cell): Flax's ``nn.RNN(nn.OptimizedLSTMCell)``, time-major. State (H, C),
+    each (batch_size, num_hiddens), as on the other frameworks (Flax's own carry is (C, H))."""
+
+    lm_family = LSTM_LM_CONCISE.name  # its layer map, under d2l.RNNLM (layer_map.py)
+
+    @nn.compact
+    def __call__(self, inputs: jax.Array, H_C: Any = None, training: bool = False
+                 ) -> tuple[jax.Array, tuple[jax.Array, jax.Array]]:
+        # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), (H, C); H_C None starts from zeros
+        layer = nn.RNN(nn.OptimizedLSTMCell(self.num_hiddens, name="cell"), time_major=True,
+                       return_carry=True, name="rnn")
+        (C, H), outputs = layer(inputs, initial_carry=None if H_C is None else H_C[::-1])
+        return outputs, (H, C)
+
+
+class BiGRU(RNN):
+    """The bi-RNN section's concise bidirectional GRU (the book's JAX tab has none): Flax's
+    ``nn.Bidirectional`` over two time-major ``nn.RNN(nn.GRUCell)`` (cells ``f_cell`` and
+    ``b_cell``); its outputs concatenate both directions, (num_steps, batch_size,
+    2 * num_hiddens). State (forward H, backward H)."""
+
+    lm_family = GRU_LM_BI.name  # its layer map, under d2l.RNNLM (layer_map.py)
+
+    @nn.compact
+    def __call__(self, inputs: jax.Array, state: Any = None, training: bool = False
+                 ) -> tuple[jax.Array, tuple[jax.Array, jax.Array]]:
+        rnn = lambda d: nn.RNN(nn.GRUCell(self.num_hiddens, name=f"{d}_cell"), time_major=True,
+                               return_carry=True, name=f"{d}_rnn")
+        layer = nn.Bidirectional(rnn("f"), rnn("b"), time_major=True, return_carry=True,
+                                 name="rnn")
+        state, outputs = layer(inputs, initial_carry=state)
+        return outputs, state
 
 
 class RNNLM(RNNLMScratch):

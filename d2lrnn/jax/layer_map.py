@@ -3,8 +3,14 @@
 ``cell/i`` and W_hh in the bias-free ``cell/h``; ``nn.Dense`` (the LM's ``linear``) has W_hq as
 its kernel. Same layouts as the book: nothing transposed, nothing split."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
+from d2lrnn.core.layer_map import Slot, backend_tables, renamed, stack_table
+from d2lrnn.core.models import (
+    GRU_LM_BI,
+    GRU_LM_CONCISE,
+    GRU_LM_DEEP,
+    LSTM_LM_CONCISE,
+    RNN_LM_CONCISE,
+)
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
 RNN_LM = (
@@ -31,12 +37,27 @@ LSTM = tuple(slot for flax, book in zip("ifgo", "ifco", strict=True) for slot in
     Slot(f"cell.i{flax}.kernel", f"W_x{book}"), Slot(f"cell.h{flax}.kernel", f"W_h{book}"),
     Slot(f"cell.h{flax}.bias", f"b_{book}")))
 
-#: d2l.RNNLM over d2l.GRU (one layer: d2l.GRU names its cells cell0, cell1, ...)
-GRU_LM = (*(Slot(s.tail.replace("cell.", "cell0.", 1), s.canonical) for s in GRU),
-          *RNN_LM[-2:])  # the output layer as RNN_LM's
+#: the LM's output layer
+HEAD = RNN_LM[-2:]
+
+
+def cell_named(table: tuple[Slot, ...], name: str) -> tuple[Slot, ...]:
+    """``table`` for a cell called ``name`` (the tables above: ``cell``)."""
+    return renamed(table, tail=lambda t: t.replace("cell.", f"{name}.", 1))
+
+
+#: d2l.RNNLM over d2l.GRU (d2l.GRU names its cells cell0, cell1, ...: one layer; two layers);
+#: over d2l.ConciseLSTM (its cell: cell); over d2l.BiGRU (its cells: f_cell, b_cell)
+GRU_LM = (*cell_named(GRU, "cell0"), *HEAD)
+GRU_DEEP_LM = (*stack_table(lambda l, _: cell_named(GRU, f"cell{l}"), num_layers=2), *HEAD)
+LSTM_LM = (*LSTM, *HEAD)
+GRU_BI_LM = (*stack_table(lambda _, d: cell_named(GRU, "b_cell" if d else "f_cell"),
+                          bidirectional=True), *HEAD)
 
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+              GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
+              GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 

@@ -152,12 +152,17 @@ class Trainer(core_trainer.Trainer):
         table = table_for(self.model)
         read = lambda tree: grads_to_canonical(
             ((n, np.asarray(v)) for n, v in named_leaves(tree)), table)
-        batch = tuple(batch)
-        params = self.state.params
-        logits = self.state.apply_fn({"params": params}, *batch[:-1])
-        (loss, _), grads = jax.value_and_grad(self.model.loss_and_aux, has_aux=True)(
-            params, batch[:-1], batch[-1], self.state)
-        clipped = (self.clip_gradients(self.gradient_clip_val, grads)
-                   if self.gradient_clip_val > 0 else grads)
+
+        def values(state: Any, batch: Any) -> tuple[Any, Any, Any, Any]:
+            logits = state.apply_fn({"params": state.params}, *batch[:-1])
+            (loss, _), grads = jax.value_and_grad(self.model.loss_and_aux, has_aux=True)(
+                state.params, batch[:-1], batch[-1], state)
+            clipped = (self.clip_gradients(self.gradient_clip_val, grads)
+                       if self.gradient_clip_val > 0 else grads)
+            return logits, loss, grads, clipped
+
+        # compiled: one XLA program, not the model's ops dispatched one by one (a recurrent
+        # layer's scan, eagerly, costs seconds)
+        logits, loss, grads, clipped = jax.jit(values)(self.state, tuple(batch))
         return {"logits": np.asarray(logits), "loss": float(loss),
                 "grads": read(grads), "clipped": read(clipped)}

@@ -8,6 +8,7 @@ from typing import Any
 from mxnet.gluon import nn, rnn  # d2lrnn.mxnet.__init__ ran the compat step first
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.models import GRU_FAMILIES, GRU_LM_BI, LSTM_LM_CONCISE
 from d2lrnn.core.params import check_stack_args
 from d2lrnn.mxnet.module import Module
 from d2lrnn.mxnet.rnn import RNNLMScratch
@@ -44,13 +45,52 @@ class GRU(RNN):
     ``rnn.GRU`` with ``num_layers`` layers and ``dropout`` between them. State (num_layers,
     batch_size, num_hiddens)."""
 
-    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
-
     def __init__(self, num_hiddens: int, num_layers: int, dropout: float = 0) -> None:
         check_stack_args(num_hiddens=num_hiddens, num_layers=num_layers, dropout=dropout)
         Module.__init__(self)
         self.save_hyperparameters()
         self.rnn = rnn.GRU(num_hiddens, num_layers, dropout=dropout)
+
+    @property
+    def lm_family(self) -> str | None:
+        """Its layer map under d2l.RNNLM (layer_map.py): by its number of layers."""
+        return GRU_FAMILIES.get(self.num_layers)
+
+
+class ConciseLSTM(RNN):
+    """The LSTM section's concise model (the book's reader defines it as ``class LSTM(d2l.RNN)``
+    in the section's cell): Gluon's ``rnn.LSTM``; state [H, C], each (1, batch_size,
+    num_hiddens)."""
+
+    lm_family = LSTM_LM_CONCISE.name  # its layer map, under d2l.RNNLM (layer_map.py)
+
+    def __init__(self, num_hiddens: int) -> None:
+        check_stack_args(num_hiddens=num_hiddens, num_layers=1, dropout=0)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        self.rnn = rnn.LSTM(num_hiddens)
+
+    def forward(self, inputs: Any, H_C: Any = None) -> tuple[Any, Any]:
+        # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), [H, C]; H_C None starts from zeros
+        if H_C is None:
+            H_C = self.rnn.begin_state(inputs.shape[1], ctx=inputs.ctx)
+        return self.rnn(inputs, H_C)
+
+
+class BiGRU(RNN):
+    """The bi-RNN section's concise bidirectional GRU: Gluon's ``rnn.GRU(...,
+    bidirectional=True)``; its outputs concatenate both directions, so ``num_hiddens`` doubles
+    (as the book's). State (2, batch_size, num_hiddens / 2)."""
+
+    lm_family = GRU_LM_BI.name  # its layer map, under d2l.RNNLM (layer_map.py)
+
+    def __init__(self, num_hiddens: int) -> None:
+        check_stack_args(num_hiddens=num_hiddens, num_layers=1, dropout=0)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        self.rnn = rnn.GRU(num_hiddens, bidirectional=True)
+        self.num_hiddens *= 2
 
 
 class RNNLM(RNNLMScratch):

@@ -4,8 +4,14 @@ weights stored transposed, and b_h split into two summed biases; ``nn.Dense(flat
 (the LM's ``self.linear``) stores W_hq transposed. Paths are Gluon's structural names
 (``Block._collect_params_with_prefix``)."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, fused_tables
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
+from d2lrnn.core.layer_map import Slot, backend_tables, fused_layer, fused_tables, stack_table
+from d2lrnn.core.models import (
+    GRU_LM_BI,
+    GRU_LM_CONCISE,
+    GRU_LM_DEEP,
+    LSTM_LM_CONCISE,
+    RNN_LM_CONCISE,
+)
 
 #: layer 0 of ``gluon.rnn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
 LAYER0 = ("_unfused.0.i2h_weight", "_unfused.0.h2h_weight", "_unfused.0.i2h_bias",
@@ -19,11 +25,26 @@ HEAD = (Slot("linear.weight", "W_hq", transpose=True),   # (V, H)
 #: split); the LSTM (gates i, f, g = the book's input node c, o; every bias split)
 RNN_LM, GRU, LSTM = fused_tables(LAYER0, HEAD)
 
-#: d2l.RNNLM over d2l.GRU (one layer)
+
+
+def gru_layer(layer: int, direction: int, bidirectional: bool = False) -> tuple[Slot, ...]:
+    """Layer ``layer`` of ``gluon.rnn.GRU`` (bidirectional: its ``l_cell`` and ``r_cell``)."""
+    cell = f"_unfused.{layer}." + (("r_cell." if direction else "l_cell.") if bidirectional
+                                   else "")
+    return fused_layer([cell + w for w in ("i2h_weight", "h2h_weight", "i2h_bias",
+                                           "h2h_bias")], "rzh", reset_after=True)
+
+
+#: d2l.RNNLM over d2l.GRU (one layer; two layers); over d2l.ConciseLSTM; over d2l.BiGRU
 GRU_LM = (*GRU, *HEAD)
+GRU_DEEP_LM = (*stack_table(gru_layer, num_layers=2), *HEAD)
+LSTM_LM = (*LSTM, *HEAD)
+GRU_BI_LM = (*stack_table(lambda l, d: gru_layer(l, d, True), bidirectional=True), *HEAD)
 
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+              GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
+              GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 

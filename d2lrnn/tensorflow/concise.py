@@ -15,6 +15,7 @@ import keras
 import tensorflow as tf
 
 from d2lrnn.core.checks import positive_int
+from d2lrnn.core.models import GRU_FAMILIES, GRU_LM_BI, LSTM_LM_CONCISE
 from d2lrnn.core.params import check_stack_args
 from d2lrnn.tensorflow.module import Module
 from d2lrnn.tensorflow.rnn import RNNLMScratch
@@ -126,8 +127,6 @@ class GRU(RNN):
     Keras ``GRUCell``s (``dropout`` on each cell's inputs, as the book's) stacked in one
     time-major ``RNN`` layer. State: one (batch_size, num_hiddens) array per layer."""
 
-    lm_family = "gru-lm-concise"  # its layer map, under d2l.RNNLM (layer_map.py)
-
     def __init__(self, num_hiddens: int, num_layers: int, dropout: float = 0) -> None:
         check_stack_args(num_hiddens=num_hiddens, num_layers=num_layers, dropout=dropout)
         Module.__init__(self)
@@ -141,6 +140,54 @@ class GRU(RNN):
         # Keras 3 gives each layer's state as a one-element list (unless the initial state was
         # passed flat); the book's (Keras 2) state is the flat list of (batch_size, num_hiddens)
         return outputs, [s[0] if isinstance(s, (list, tuple)) else s for s in state]
+
+    @property
+    def lm_family(self) -> str | None:
+        """Its layer map under d2l.RNNLM (layer_map.py): by its number of layers."""
+        return GRU_FAMILIES.get(self.num_layers)
+
+
+class ConciseLSTM(RNN):
+    """The LSTM section's concise model (the book's reader defines it as ``class LSTM(d2l.RNN)``
+    in the section's cell): Keras's ``LSTM``, time-major (``d2l.LSTM``); state [H, C], each
+    (batch_size, num_hiddens)."""
+
+    lm_family = LSTM_LM_CONCISE.name  # its layer map, under d2l.RNNLM (layer_map.py)
+
+    def __init__(self, num_hiddens: int) -> None:
+        check_stack_args(num_hiddens=num_hiddens, num_layers=1, dropout=0)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        self.rnn = LSTM(num_hiddens, return_sequences=True, return_state=True, time_major=True)
+
+    def forward(self, inputs: tf.Tensor, H_C: Any = None) -> tuple[tf.Tensor, list[tf.Tensor]]:
+        # inputs (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), [H, C]; H_C None starts from zeros
+        outputs, *H_C = self.rnn(inputs, H_C)
+        return outputs, H_C
+
+
+class BiGRU(RNN):
+    """The bi-RNN section's concise bidirectional GRU (the book has no TensorFlow tab for it):
+    Keras's ``Bidirectional(GRU)``, run batch-major; its outputs concatenate both directions,
+    so ``num_hiddens`` doubles. State [forward H, backward H], each (batch_size,
+    num_hiddens / 2)."""
+
+    lm_family = GRU_LM_BI.name  # its layer map, under d2l.RNNLM (layer_map.py)
+
+    def __init__(self, num_hiddens: int) -> None:
+        check_stack_args(num_hiddens=num_hiddens, num_layers=1, dropout=0)
+        Module.__init__(self)
+        self.save_hyperparameters()
+        self.rnn = keras.layers.Bidirectional(keras.layers.GRU(
+            num_hiddens, return_sequences=True, return_state=True))
+        self.num_hiddens *= 2
+
+    def forward(self, X: tf.Tensor, state: Any = None) -> tuple[tf.Tensor, list[tf.Tensor]]:
+        # X (num_steps, batch_size, num_inputs) -> outputs (num_steps, batch_size,
+        # num_hiddens), as Keras's layers run batch-major
+        outputs, *state = self.rnn(tf.transpose(X, (1, 0, 2)), initial_state=state)
+        return tf.transpose(outputs, (1, 0, 2)), state
 
 
 class RNNLM(RNNLMScratch):

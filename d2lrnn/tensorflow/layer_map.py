@@ -4,8 +4,14 @@ own name (``rnn.rnn.kernel``): ``SimpleRNN`` keeps W_xh, W_hh, b_h as ``kernel``
 ``recurrent_kernel``, ``bias``; ``Dense`` (the LM's ``self.linear``) W_hq, b_q as ``kernel``,
 ``bias``. Same layouts as the book: nothing transposed, nothing split."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, gate_slots
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
+from d2lrnn.core.layer_map import Slot, backend_tables, gate_slots, renamed, stack_table
+from d2lrnn.core.models import (
+    GRU_LM_BI,
+    GRU_LM_CONCISE,
+    GRU_LM_DEEP,
+    LSTM_LM_CONCISE,
+    RNN_LM_CONCISE,
+)
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
 RNN_LM = (
@@ -34,11 +40,29 @@ LSTM = (
     *gate_slots("rnn.bias", ("b_i", "b_f", "b_c", "b_o")),
 )
 
-#: d2l.RNNLM over d2l.GRU (one layer)
-GRU_LM = (*GRU, *RNN_LM[-2:])  # the output layer as RNN_LM's
+#: the LM's output layer
+HEAD = RNN_LM[-2:]
+
+
+def under(table: tuple[Slot, ...], part: str) -> tuple[Slot, ...]:
+    """``table`` (tails ``rnn.<weight>``) for the weights of one ``part`` of the model's
+    ``rnn``, as ``module.named_variables`` names them: cell l of d2l.GRU's stack
+    (``cells.1``: ``rnn.cells.1.kernel``), a direction of ``Bidirectional``
+    (``forward_layer``, ``backward_layer``)."""
+    return renamed(table, tail=lambda t: t.replace("rnn.", f"rnn.{part}.", 1))
+
+
+#: d2l.RNNLM over d2l.GRU (one layer; two layers); over d2l.BiGRU; over d2l.ConciseLSTM
+GRU_LM = (*under(GRU, "cells.0"), *HEAD)
+GRU_DEEP_LM = (*stack_table(lambda l, _: under(GRU, f"cells.{l}"), num_layers=2), *HEAD)
+GRU_BI_LM = (*stack_table(lambda _, d: under(GRU, ("forward_layer", "backward_layer")[d]),
+                          bidirectional=True), *HEAD)
+LSTM_LM = (*LSTM, *HEAD)
 
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+              GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
+              GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 

@@ -200,14 +200,29 @@ def named_variables(model: tf.Module) -> list[tuple[str, tf.Variable]]:
     named = [(".".join(str(p) for p in path), value)
              for path, value in variables_with_paths(model)]
     for path, layer in layers:
-        for weight in layer.trainable_weights:
-            named.append((f"{path}.{weight.name}", getattr(weight, "value", weight)))
+        for name, weight in _layer_weights(layer):
+            named.append((f"{path}.{name}", getattr(weight, "value", weight)))
     seen, unique = set(), []
     for name, var in named:  # a variable reachable twice (e.g. via hparams) counts once
         if id(var) not in seen:
             seen.add(id(var))
             unique.append((name, var))
     return unique
+
+
+def _layer_weights(layer: keras.layers.Layer) -> list[tuple[str, Any]]:
+    """(name, weight) of a Keras layer's trainable weights: the weight's own name ('kernel'),
+    under the part holding it where a layer can hold the same names more than once: the cells
+    of an ``RNN`` over a list of cells ('cells.0.kernel', 'cells.1.kernel': d2l.GRU), the two
+    directions of ``Bidirectional`` ('forward_layer.kernel', 'backward_layer.kernel')."""
+    cell = getattr(layer, "cell", None)
+    if isinstance(cell, keras.layers.StackedRNNCells):
+        parts = [(f"cells.{i}", c) for i, c in enumerate(cell.cells)]
+    elif isinstance(layer, keras.layers.Bidirectional):
+        parts = [("forward_layer", layer.forward_layer), ("backward_layer", layer.backward_layer)]
+    else:
+        return [(w.name, w) for w in layer.trainable_weights]
+    return [(f"{name}.{w.name}", w) for name, part in parts for w in part.trainable_weights]
 
 
 def get_params(model: tf.Module) -> dict[str, np.ndarray]:

@@ -2,8 +2,14 @@
 ``d2lrnn.core.layer_map``). ``nn.RNN`` stores W_xh and W_hh transposed and splits b_h into two
 summed biases; ``nn.Linear`` (the LM's ``self.linear``) stores W_hq transposed."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, fused_tables
-from d2lrnn.core.models import GRU_LM_CONCISE, RNN_LM_CONCISE
+from d2lrnn.core.layer_map import Slot, backend_tables, fused_layer, fused_tables, stack_table
+from d2lrnn.core.models import (
+    GRU_LM_BI,
+    GRU_LM_CONCISE,
+    GRU_LM_DEEP,
+    LSTM_LM_CONCISE,
+    RNN_LM_CONCISE,
+)
 
 #: layer 0 of ``nn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
 LAYER0 = ("rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0")
@@ -16,11 +22,25 @@ HEAD = (Slot("linear.weight", "W_hq", transpose=True),   # (V, H)
 #: split); the LSTM (gates i, f, g = the book's input node c, o; every bias split)
 RNN_LM, GRU, LSTM = fused_tables(LAYER0, HEAD)
 
-#: d2l.RNNLM over d2l.GRU (one layer)
+
+
+def gru_layer(layer: int, direction: int) -> tuple[Slot, ...]:
+    """Layer ``layer`` of ``nn.GRU`` (its reverse direction's tensors end in ``_reverse``)."""
+    end = f"_l{layer}" + ("_reverse" if direction else "")
+    return fused_layer([f"rnn.{w}{end}" for w in ("weight_ih", "weight_hh", "bias_ih",
+                                                   "bias_hh")], "rzh", reset_after=True)
+
+
+#: d2l.RNNLM over d2l.GRU (one layer; two layers); over d2l.ConciseLSTM; over d2l.BiGRU
 GRU_LM = (*GRU, *HEAD)
+GRU_DEEP_LM = (*stack_table(gru_layer, num_layers=2), *HEAD)
+LSTM_LM = (*LSTM, *HEAD)
+GRU_BI_LM = (*stack_table(gru_layer, bidirectional=True), *HEAD)
 
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM}
+LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+              GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
+              GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 

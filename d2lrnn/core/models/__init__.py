@@ -1,6 +1,6 @@
 """Model families declared once, as data: parameter tables (``spec``), the recurrent cells
 (``cells``), the family declaration and registry (``family``), the book's run settings per
-section (``runs``), and the families themselves (``rnn_lm``, ``gru_lm``)."""
+section (``runs``), and the families themselves (``rnn_lm``, ``gru_lm``, ``modern_lm``)."""
 
 from d2lrnn.core.models.family import (
     DATA_KINDS,
@@ -15,9 +15,17 @@ from d2lrnn.core.models.family import (
     register_layer_maps,
 )
 from d2lrnn.core.models.gru_lm import GRU_LM_CONCISE
+from d2lrnn.core.models.modern_lm import (
+    GRU_FAMILIES,
+    GRU_LM_BI,
+    GRU_LM_DEEP,
+    LSTM_LM_CONCISE,
+    stack_blocks,
+)
 from d2lrnn.core.models.rnn_lm import RNN_LM_CONCISE, RNN_LM_SCRATCH
 from d2lrnn.core.models.runs import BOOK_RUNS, BookRun, book_run
 
-__all__ = ["BOOK_RUNS", "DATA_KINDS", "GRU_LM_CONCISE", "LM", "RNN_LM_CONCISE", "RNN_LM_SCRATCH",
-           "SEQ2SEQ", "Block", "BookRun", "DataKind", "Family", "book_run", "get", "names",
-           "register", "register_layer_maps"]
+__all__ = ["BOOK_RUNS", "DATA_KINDS", "GRU_FAMILIES", "GRU_LM_BI", "GRU_LM_CONCISE", "GRU_LM_DEEP",
+           "LM", "LSTM_LM_CONCISE", "RNN_LM_CONCISE", "RNN_LM_SCRATCH", "SEQ2SEQ", "Block",
+           "BookRun", "DataKind", "Family", "book_run", "get", "names", "register",
+           "register_layer_maps", "stack_blocks"]

@@ -26,6 +26,13 @@ class Cell:
     params: Table
     state: tuple[str, ...] = ("H",)
 
+    def reading(self, inputs: str) -> Table:
+        """The cell's table with its input weights reading the dimension ``inputs``
+        (W_x* (inputs, num_hiddens)): a stacked layer above the first reads the layer
+        below's outputs, not the model's inputs."""
+        return Table(tuple(Param(p.name, (inputs, *p.dims[1:]), p.init)
+                           if p.dims[:1] == ("num_inputs",) else p for p in self.params))
+
 
 RNN = Cell("rnn", gate_table("h"))
 GRU = Cell("gru", gate_table("zrh"))
@@ -35,8 +42,16 @@ LSTM = Cell("lstm", gate_table("ifoc"), state=("H", "C"))
 
 CELLS: dict[str, Cell] = {c.kind: c for c in (RNN, GRU, GRU_RESET_AFTER, LSTM)}
 
+
+
+def lm_head(inputs: str = "num_hiddens") -> Table:
+    """A language model's output layer reading ``inputs`` features: W_hq (inputs,
+    vocab_size), b_q (vocab_size,)."""
+    return table(("W_hq", (inputs, "vocab_size")), ("b_q", ("vocab_size",), "zeros"))
+
+
 #: The language model's output layer (the book's RNNLMScratch.init_params).
-LM_HEAD = table(("W_hq", ("num_hiddens", "vocab_size")), ("b_q", ("vocab_size",), "zeros"))
+LM_HEAD = lm_head()
 
 
 def cell(kind: str) -> Cell:

@@ -91,18 +91,27 @@ def layer_prefix(layer: int, num_layers: int) -> str:
     return f"l{layer}." if num_layers > 1 else ""
 
 
+def stack_prefixes(num_layers: int = 1, bidirectional: bool = False, prefix: str = ""
+                   ) -> list[tuple[int, int, str]]:
+    """(layer, direction (0 forward, 1 backward), name prefix) of every unidirectional layer
+    of a stack, in creation order: ``[(0, 0, '')]`` for one layer, ``l0.``, ``l1.`` stacked,
+    ``f_rnn.``, ``b_rnn.`` bidirectional (``l0.f_rnn.``... both). The model families' tables
+    and the backends' layer maps name a stack's parameters by these too."""
+    dirs = DIRECTIONS if bidirectional else ("",)
+    return [(l, d, prefix + layer_prefix(l, num_layers) + name)
+            for l in range(num_layers) for d, name in enumerate(dirs)]
+
+
 def stack_shapes(cell: str | Cell, num_inputs: int, num_hiddens: int, num_layers: int = 1,
                  bidirectional: bool = False, prefix: str = "") -> dict[str, tuple[int, ...]]:
     """{name: shape} of a stack's parameters, in creation order (layer by layer, the forward
     direction first). Layer l > 0 reads the outputs of layer l-1: num_hiddens * directions."""
     cell = cells.get(cell)
-    dirs = DIRECTIONS if bidirectional else ("",)
+    dirs = 2 if bidirectional else 1
     out: dict[str, tuple[int, ...]] = {}
-    for l in range(num_layers):
-        n_in = num_inputs if l == 0 else num_hiddens * len(dirs)
-        for d in dirs:
-            pre = prefix + layer_prefix(l, num_layers) + d
-            out.update({pre + k: s for k, s in cell.shapes(n_in, num_hiddens).items()})
+    for l, _, pre in stack_prefixes(num_layers, bidirectional, prefix):
+        n_in = num_inputs if l == 0 else num_hiddens * dirs
+        out.update({pre + k: s for k, s in cell.shapes(n_in, num_hiddens).items()})
     return out
 
 
