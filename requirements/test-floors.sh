@@ -59,6 +59,8 @@ if [ "$mode" = floor ] && [ "$pyver" != 3.11 ]; then
   exit 2
 fi
 pytest_pin="$(grep -i '^pytest==' requirements/lock.txt)"  # the test runner as the lock has it
+# the book-section tests execute notebooks through a Jupyter kernel: its packages, as locked
+mapfile -t runner_pins < <(grep -iE '^(nbclient|nbformat|ipykernel)==' requirements/lock.txt)
 
 specs() {  # FW MODE: the requirements to install, one a line, from pyproject.toml
   "$py" - "$1" "$2" <<'PY'
@@ -129,6 +131,7 @@ for fw in "${fws[@]}"; do
       result[$fw]="install failed: ${want[*]}"; status=1; continue
     fi
   fi
+  quiet_pip "$vpy" -m pip install -q "${runner_pins[@]}"  # (with their deps; no framework's)
   PYTHONWARNINGS=ignore quiet_pip "$vpy" -m pip install -q --no-deps -e .
   if [ "$replay" = 0 ]; then
     cap="$("$vpy" -m pip config list 2>/dev/null | grep -i "constraint" | cut -d= -f2- \
