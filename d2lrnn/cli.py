@@ -1,13 +1,15 @@
-"""d2lrnn / python -m d2lrnn: train the book's RNN language model, generate text with it, and
-compare the four frameworks, from the command line.
+"""d2lrnn / python -m d2lrnn: train the book's RNN language model, generate text with it,
+compare the four frameworks, and translate English to French with the book's seq2seq model,
+from the command line.
 
 examples:
   d2lrnn train --backend torch            # the book's run, then 'it has' + 20 characters
   d2lrnn generate --checkpoint runs/torch/model.npz --prefix "the time" --num-preds 40
   d2lrnn compare --backends torch jax --epochs 10
+  d2lrnn translate                        # the book's seq2seq run, then its four sentences
 
-Ctrl-C during train stops after the current batch, saves what was trained as a checkpoint
-marked partial, and exits with status 130.
+Ctrl-C during train or translate stops after the current batch, saves what was trained as a
+checkpoint marked partial, and exits with status 130.
 """
 
 # Errors: a bad flag or file is one line on stderr naming the flag, exit status 2, before any
@@ -27,14 +29,15 @@ import sys
 from typing import Any
 
 from d2lrnn import BACKENDS, __version__, check_backend, config
-from d2lrnn.cli_paths import check_paths
+from d2lrnn.cli_paths import check_kind, check_paths
+from d2lrnn.cli_translate import add_parser as add_translate
 
 # The API's argument names in an error message, and the flag a reader typed for each.
 FLAGS = {"max_epochs": "--epochs", "num_preds": "--num-preds", "num_hiddens": "--num-hiddens",
          "batch_size": "--batch-size", "num_steps": "--num-steps",
          "gradient_clip_val": "--clip", "temperature": "--temperature", "alpha": "--alpha"}
 #: the API names a command's own flags replace (an error of generate names no --epochs)
-COMMAND_FLAGS = {"generate": ("num_preds", "temperature", "alpha")}
+COMMAND_FLAGS = {"generate": ("num_preds", "temperature", "alpha"), "translate": ("max_epochs",)}
 
 
 # -- argument types: checked by argparse, before any framework is imported ------------------
@@ -83,9 +86,9 @@ class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionH
 
 
 # -- progress: a bar on a terminal, one line per epoch in a log --------------------------
-def _progress(total: int, desc: str):
-    """(a context manager, an on_epoch callback). On a terminal, a tqdm bar; otherwise one
-    line per epoch, so a log gets no carriage-return redraws."""
+def _progress(total: int, desc: str, metrics: tuple[str, ...] = ("train_ppl", "val_ppl")):
+    """(a context manager, an on_epoch callback showing ``metrics``). On a terminal, a tqdm
+    bar; otherwise one line per epoch, so a log gets no carriage-return redraws."""
     import contextlib
 
     def stats(trainer: Any) -> tuple[dict[str, float], float]:
@@ -96,9 +99,9 @@ def _progress(total: int, desc: str):
     if not sys.stderr.isatty():
         def log_epoch(trainer: Any) -> None:
             m, tok_s = stats(trainer)
-            print(f"{desc}: epoch {len(trainer.metrics)}/{total} train_ppl={m['train_ppl']:.2f} "
-                  f"val_ppl={m['val_ppl']:.2f} tok_s={tok_s:,.0f} ({m['seconds']:.2f} s)",
-                  file=sys.stderr, flush=True)
+            values = " ".join(f"{k}={m[k]:.2f}" for k in metrics)
+            print(f"{desc}: epoch {len(trainer.metrics)}/{total} {values} tok_s={tok_s:,.0f} "
+                  f"({m['seconds']:.2f} s)", file=sys.stderr, flush=True)
         return contextlib.nullcontext(), log_epoch
 
     from tqdm import tqdm
@@ -107,8 +110,7 @@ def _progress(total: int, desc: str):
 
     def on_epoch(trainer: Any) -> None:
         m, tok_s = stats(trainer)
-        bar.set_postfix(train_ppl=f"{m['train_ppl']:.2f}", val_ppl=f"{m['val_ppl']:.2f}",
-                        tok_s=f"{tok_s:,.0f}")
+        bar.set_postfix({**{k: f"{m[k]:.2f}" for k in metrics}, "tok_s": f"{tok_s:,.0f}"})
         bar.update(1)
     return bar, on_epoch
 
@@ -155,7 +157,8 @@ def read_prefix(prefix: str) -> str:
 
 
 #: --model: the language models the command line trains, by model family (d2lrnn/core/models)
-MODELS = {"rnn": "rnn-lm-scratch", "rnn-concise": "rnn-lm-concise", "gru": "gru-lm-concise"}
+MODELS = {"rnn": "rnn-lm-scratch", "rnn-concise": "rnn-lm-concise", "gru": "gru-lm-concise",
+          "lstm": "lstm-lm-concise", "deep": "gru-lm-deep"}
 
 
 def _train_args(p: argparse.ArgumentParser) -> None:
@@ -163,8 +166,9 @@ def _train_args(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--model", choices=sorted(MODELS), default="rnn",
                    help="rnn: the book's RNN from scratch; rnn-concise: on the framework's RNN "
-                        "layer; gru: d2l.GRU under d2l.RNNLM (the book trains it with --lr 4 "
-                        "--epochs 50)")
+                        "layer; gru: d2l.GRU under d2l.RNNLM, lstm: the framework's LSTM "
+                        "(the book trains both with --lr 4 --epochs 50); deep: d2l.GRU with "
+                        "two layers (the book: --lr 2)")
     p.add_argument("--epochs", type=positive_int, default=BOOK["epochs"],
                    help="training epochs (the book's run)")
     p.add_argument("--num-hiddens", type=positive_int, default=BOOK["num_hiddens"],
@@ -204,16 +208,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = train(args.backend, on_epoch=on_epoch, on_start=stop.attach, **_hparams(args))
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "model.npz")
-    stopped = run.trainer.stopped_at
-    if stopped is not None:
-        epoch, batches = stopped
-        hparams = {**run.hparams, "partial": True, "epochs_completed": len(run.metrics),
-                   "stopped_in_epoch": epoch, "batches_in_stopped_epoch": batches}
-        checkpoint.save(path, run.get_params(), run.vocab, hparams, family=run.family)
-        print(f"d2lrnn train: interrupted in epoch {epoch} of {args.epochs} after batch "
-              f"{batches} of {run.trainer.num_train_batches}; saved partial checkpoint {path} "
-              f"({len(run.metrics)} complete epochs)", file=sys.stderr)
-        return 130
+    if run.trainer.stopped_at is not None:
+        return save_partial(run, run.vocab, path, "train", args.epochs)
     last = run.metrics[-1]
     png = run.model.board.save(os.path.join(args.out, "perplexity.png"))
     ckpt = checkpoint.save(path, run.get_params(), run.vocab, run.hparams, family=run.family)
@@ -227,11 +223,27 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def save_partial(run: Any, vocab: Any, path: str, command: str, epochs: int) -> int:
+    """After a Ctrl-C stopped training: what was trained as a checkpoint marked partial
+    (written atomically), one line on stderr; status 130."""
+    from d2lrnn.core import checkpoint
+
+    epoch, batches = run.trainer.stopped_at
+    hparams = {**run.hparams, "partial": True, "epochs_completed": len(run.metrics),
+               "stopped_in_epoch": epoch, "batches_in_stopped_epoch": batches}
+    checkpoint.save(path, run.get_params(), vocab, hparams, family=run.family)
+    print(f"d2lrnn {command}: interrupted in epoch {epoch} of {epochs} after batch {batches} "
+          f"of {run.trainer.num_train_batches}; saved partial checkpoint {path} "
+          f"({len(run.metrics)} complete epochs)", file=sys.stderr)
+    return 130
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from d2lrnn.core import checkpoint
     from d2lrnn.session import from_checkpoint
 
     ckpt = checkpoint.load(args.checkpoint)
+    check_kind(ckpt, args.checkpoint, "lm", "--checkpoint", "generate")
     prefix = read_prefix(args.prefix)
     backend = args.backend or ckpt.hparams.get("backend", "torch")
     if backend not in BACKENDS:
@@ -314,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
     _train_args(t)
     t.add_argument("--out", default=None, help="directory for the plot and checkpoint "
                                                "(default: runs/<backend>)")
-    t.set_defaults(func=cmd_train)
+    t.set_defaults(func=cmd_train, resolve=_default_out)
 
     g = sub.add_parser("generate", help="continue a prefix with a checkpoint",
                        formatter_class=Formatter)
@@ -339,7 +351,13 @@ def parser() -> argparse.ArgumentParser:
     _train_args(c)
     c.add_argument("--out", default="runs/compare", help="directory for compare.png")
     c.set_defaults(func=cmd_compare)
+    add_translate(sub, backends)
     return p
+
+
+def _default_out(args: argparse.Namespace) -> None:
+    if args.out is None:
+        args.out = os.path.join("runs", args.backend)
 
 
 def _flag_names(message: str, flags: dict[str, str] | None = None) -> str:
@@ -358,7 +376,7 @@ def _one_line(message: str) -> str:
 def _command(argv: list[str] | None) -> str:
     """The subcommand a command line names, for a message printed before it is parsed."""
     words = sys.argv[1:] if argv is None else argv
-    return next((w for w in words if w in ("train", "generate", "compare")), "")
+    return next((w for w in words if w in ("train", "generate", "compare", "translate")), "")
 
 
 def interrupted(command: str) -> int:
@@ -400,9 +418,9 @@ def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     if args.verbose:
         config.set_verbose()
-    if getattr(args, "out", "") is None:
-        args.out = os.path.join("runs", args.backend)
     try:
+        if getattr(args, "resolve", None) is not None:  # defaults that depend on other flags
+            args.resolve(args)
         check_paths(args)
     except SystemExit as err:
         return int(err.code)

@@ -1,6 +1,7 @@
 """The command line's file arguments, checked before any framework is imported or any
 directory made: ``--out`` can be made and written, ``--corpus`` is readable UTF-8 text with
-letters, ``--checkpoint`` is a readable file. A bad one is one line on stderr naming the flag
+letters, ``--checkpoint`` and ``--from-checkpoint`` are readable files (``check_kind``: of the
+kind of model the command needs, once loaded). A bad one is one line on stderr naming the flag
 and ``SystemExit(2)``. Imports only the standard library at import time (d2lrnn.cli's rule)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 
 def check_paths(args: argparse.Namespace) -> None:
@@ -21,15 +23,44 @@ def check_paths(args: argparse.Namespace) -> None:
     corpus = getattr(args, "corpus", None)
     if corpus is not None:
         _check_corpus(args, corpus)
-    ckpt = getattr(args, "checkpoint", None)
-    if ckpt is not None and os.path.isdir(ckpt):
-        raise SystemExit(_usage(args, f"argument --checkpoint: {ckpt!r} is a directory; give "
-                                      "the checkpoint file in it (e.g. model.npz)"))
-    if ckpt is not None and not os.path.isfile(ckpt):
-        raise SystemExit(_usage(args, f"argument --checkpoint: no such file {ckpt!r}"))
-    if ckpt is not None and not os.access(ckpt, os.R_OK):
-        raise SystemExit(_usage(args, f"argument --checkpoint: cannot read {ckpt!r} "
+    for dest, flag in (("checkpoint", "--checkpoint"), ("from_checkpoint", "--from-checkpoint")):
+        ckpt = getattr(args, dest, None)
+        if ckpt is not None:
+            _check_readable(args, ckpt, flag)
+
+
+def _check_readable(args: argparse.Namespace, ckpt: str, flag: str) -> None:
+    if os.path.isdir(ckpt):
+        raise SystemExit(_usage(args, f"argument {flag}: {ckpt!r} is a directory; give the "
+                                      "checkpoint file in it (e.g. model.npz)"))
+    if not os.path.isfile(ckpt):
+        raise SystemExit(_usage(args, f"argument {flag}: no such file {ckpt!r}"))
+    if not os.access(ckpt, os.R_OK):
+        raise SystemExit(_usage(args, f"argument {flag}: cannot read {ckpt!r} "
                                       "(permission denied)"))
+
+
+#: a model family's data kind -> (what it is, the command that writes it)
+_KINDS = {"lm": ("a language model's", "d2lrnn train"),
+          "seq2seq": ("a translation model's", "d2lrnn translate")}
+
+
+def check_kind(ckpt: Any, path: str, kind: str, flag: str, command: str) -> None:
+    """A CheckpointError naming ``flag`` unless the loaded checkpoint ``ckpt`` holds a model
+    of the data kind ``command`` needs, ``kind`` (``lm``: generate; ``seq2seq``: translate)."""
+    from d2lrnn.core import models as families
+    from d2lrnn.core.checkpoint import CheckpointError
+
+    got = families.get(ckpt.family).data.name
+    if got == kind:
+        return
+    what, writer = _KINDS.get(got, (f"a {got} model's", "d2lrnn"))
+    want, want_writer = _KINDS[kind]
+    hint = (f"; translate with it: d2lrnn translate --from-checkpoint {path}"
+            if got == "seq2seq" else "")
+    raise CheckpointError(f"argument {flag}: {path!r} is {what} checkpoint (model family "
+                          f"{ckpt.family!r}, written by {writer}); {command} needs {want} "
+                          f"(written by {want_writer}){hint}")
 
 
 def _check_out(args: argparse.Namespace, out: str) -> None:

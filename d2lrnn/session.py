@@ -22,18 +22,21 @@ BOOK = families.book_run("rnn-scratch").asdict()
 
 @dataclass
 class Run:
-    """A backend's model with the trainer that holds (or will hold) its parameters."""
+    """A backend's model with the trainer that holds (or will hold) its parameters; ``vocab``
+    a language model's vocabulary, ``vocabs`` every vocabulary by role (``src``, ``tgt`` for a
+    translation model)."""
 
     backend: str
     d2l: Any
     model: Any
     trainer: Any
-    vocab: Vocab
+    vocab: Vocab | None
     hparams: dict[str, Any]
     data: Any = None
     seconds: float = 0.0
     metrics: list[dict[str, float]] = field(default_factory=list)
     family: str = families.RNN_LM_SCRATCH.name
+    vocabs: dict[str, Vocab] = field(default_factory=dict)
 
     def get_params(self) -> dict[str, Any]:
         return self.trainer.get_params()
@@ -98,5 +101,5 @@ def from_checkpoint(backend: str, ckpt: Checkpoint, family: str | None = None) -
     data = example_data(d2l.DataModule, model_family.example_batch(ckpt.vocab_sizes()))
     trainer.setup(model, data)
     trainer.set_params(params)
-    return Run(backend, d2l, model, trainer, ckpt.vocab, dict(ckpt.hparams),
-               family=model_family.name)
+    return Run(backend, d2l, model, trainer, ckpt.vocabs.get("vocab"), dict(ckpt.hparams),
+               family=model_family.name, vocabs=dict(ckpt.vocabs))

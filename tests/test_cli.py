@@ -150,28 +150,35 @@ def test_other_corpus_trains(tmp_path, capsys):
     assert "w" in ckpt.vocab.idx_to_token and "z" not in ckpt.vocab.idx_to_token
 
 
-@pytest.fixture(scope="module")
-def trained_gru(tmp_path_factory):
-    """`d2lrnn train --model gru` (d2l.RNNLM over d2l.GRU) on TensorFlow, briefly."""
-    out = tmp_path_factory.mktemp("gru")
-    assert cli.main(["train", "--backend", "tensorflow", "--model", "gru", *SMALL, "--lr", "4",
+@pytest.fixture(scope="module", params=[("gru", "tensorflow"), ("lstm", "jax"),
+                                        ("deep", "mxnet")], ids=lambda p: p[0])
+def trained_modern(request, tmp_path_factory):
+    """`d2lrnn train --model gru|lstm|deep` (d2l.RNNLM over d2l.GRU, d2l.ConciseLSTM, a
+    two-layer d2l.GRU), briefly, each on another backend."""
+    model, backend = request.param
+    out = tmp_path_factory.mktemp(model)
+    assert cli.main(["train", "--backend", backend, "--model", model, *SMALL, "--lr", "4",
                      "--out", str(out)]) == 0
-    return out
+    return model, out
 
 
 @pytest.mark.parametrize("backend", ["torch", "mxnet", "tensorflow", "jax"])
-def test_a_gru_checkpoint_generates_the_same_text_on_every_backend(trained_gru, backend,
-                                                                    capsys):
-    """The checkpoint of another family (gru-lm-concise) loads on every backend through its
-    layer maps and decodes the same greedy text as the NumPy oracle from its weights."""
+def test_a_modern_checkpoint_generates_the_same_text_on_every_backend(trained_modern, backend,
+                                                                       capsys):
+    """The checkpoint of each modern family (gru-lm-concise, lstm-lm-concise, gru-lm-deep)
+    loads on every backend through its layer maps and decodes the same greedy text as the
+    NumPy oracle from its weights."""
     from d2lrnn.core import models
     from d2lrnn.core.text import Vocab
 
-    ckpt = checkpoint.load(trained_gru / "model.npz")
-    assert ckpt.family == "gru-lm-concise" and "b_hh" in ckpt.params
+    model, out = trained_modern
+    ckpt = checkpoint.load(out / "model.npz")
+    assert ckpt.family == cli.MODELS[model]
+    assert ("b_hh" in ckpt.params) if model == "gru" else (
+        "W_xf" in ckpt.params if model == "lstm" else "l1.W_xz" in ckpt.params)
     want = models.get(ckpt.family).reference.predict(
         ckpt.params, "it has", 20, Vocab.from_idx_to_token(ckpt.vocab.idx_to_token))
     capsys.readouterr()
-    assert cli.main(["generate", "--checkpoint", str(trained_gru / "model.npz"), "--prefix",
+    assert cli.main(["generate", "--checkpoint", str(out / "model.npz"), "--prefix",
                      "it has", "--num", "20", "--backend", backend]) == 0
     assert capsys.readouterr().out.strip("\n") == want

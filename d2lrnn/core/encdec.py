@@ -133,6 +133,15 @@ class EncoderDecoderBase:
         # Return decoder output only
         return self.decoder(dec_X, dec_state)[0]
 
+    def materialize(self) -> None:
+        """Run one token through the encoder and the decoder, so that layers that create their
+        weights at their first call (torch's LazyLinear, Gluon's deferred initialization, Keras
+        layers) have them: the Trainer calls this before it makes the optimizer, and a
+        checkpoint's weights can then be set."""
+        X = self.ops.zeros((1, 1))
+        with self.inference():
+            self(X, X)
+
     # -- hooks of predict_step (backends override where the framework differs) -------------
     def move_batch(self, batch: Sequence[Any], device: Any) -> list[Any]:
         """The book's ``[d2l.to(a, device) for a in batch]``; ``device=None`` leaves it."""

@@ -372,3 +372,23 @@ def check_table(table: LayerMap) -> None:
         if sorted(got, key=str) != sorted(want, key=str):
             raise ValueError(f"layer map: the parts of {tail!r} must be (0..{n - 1}, {n}) "
                              f"once each; got {got}")
+
+
+def seq2seq_map(gru: Sequence[Slot], layer: tuple[str, str], rnn: str, embedding: str,
+                head: Sequence[Slot], num_layers: int = 2) -> tuple[Slot, ...]:
+    """A backend's layer map for ``seq2seq-gru``, from its slots of one GRU layer (``gru``,
+    canonical names ``W_xz``...): for the encoder and the decoder, the embedding (weight path
+    ``<part>.<embedding>``) and each layer ``l`` of the GRU (tails ``<part>.<rnn>`` + the GRU
+    slot's tail with ``layer[0]`` replaced by ``layer[1].format(l)``) under ``<part>.l<l>.``;
+    then the decoder's dense ``head`` (tails after ``decoder.``, canonical ``W_hq``, ``b_q``)."""
+    old, new = layer
+    slots: list[Slot] = []
+    for part in ("encoder", "decoder"):
+        slots.append(Slot(f"{part}.{embedding}", f"{part}.W_emb"))
+        for l in range(num_layers):
+            slots += [replace(
+                s, tail=f"{part}.{rnn}" + s.tail.replace(old, new.format(l), 1),
+                canonical=f"{part}.l{l}.{s.canonical}") for s in gru]
+    slots += [replace(s, tail=f"decoder.{s.tail}", canonical=f"decoder.{s.canonical}")
+              for s in head]
+    return tuple(slots)

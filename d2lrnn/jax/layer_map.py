@@ -3,13 +3,14 @@
 ``cell/i`` and W_hh in the bias-free ``cell/h``; ``nn.Dense`` (the LM's ``linear``) has W_hq as
 its kernel. Same layouts as the book: nothing transposed, nothing split."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, renamed, stack_table
+from d2lrnn.core.layer_map import Slot, backend_tables, renamed, seq2seq_map, stack_table
 from d2lrnn.core.models import (
     GRU_LM_BI,
     GRU_LM_CONCISE,
     GRU_LM_DEEP,
     LSTM_LM_CONCISE,
     RNN_LM_CONCISE,
+    SEQ2SEQ_GRU,
 )
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
@@ -54,8 +55,13 @@ LSTM_LM = (*LSTM, *HEAD)
 GRU_BI_LM = (*stack_table(lambda _, d: cell_named(GRU, "b_cell" if d else "f_cell"),
                           bidirectional=True), *HEAD)
 
+#: the seq2seq-gru family's layer map: nn.Embed's ``embedding``, each layer of d2l.GRU (its cell
+#: ``cell<l>``), the decoder's nn.Dense (W_hq as its kernel)
+SEQ2SEQ = seq2seq_map(GRU, ("cell.", "cell{}."), "rnn.", "embedding.embedding",
+                      (Slot("dense.kernel", "W_hq"), Slot("dense.bias", "b_q")))
+
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+LAYER_MAPS = {SEQ2SEQ_GRU.name: SEQ2SEQ, RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
               GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
               GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)

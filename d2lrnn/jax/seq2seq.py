@@ -12,8 +12,10 @@ from typing import Any
 import jax
 import optax
 from flax import linen as nn
+from jax import numpy as jnp
 
 from d2lrnn.core import encdec
+from d2lrnn.core.models import SEQ2SEQ_GRU
 from d2lrnn.jax import tensors
 from d2lrnn.jax.concise import GRU
 from d2lrnn.jax.module import Classifier
@@ -124,6 +126,49 @@ class Seq2SeqEncoder(Encoder):
         return outputs, state
 
 
+class Seq2SeqDecoder(Decoder):
+    """The RNN decoder for sequence to sequence learning (the book's cell in the section; the
+    book does not save it): the embedded target tokens, each concatenated with the context
+    (the encoder's top-layer output at its last step), through a stacked GRU started from the
+    encoder's final states, then a dense layer."""
+
+    vocab_size: int
+    embed_size: int
+    num_hiddens: int
+    num_layers: int
+    dropout: float = 0
+
+    def __post_init__(self) -> None:
+        encdec.check_encoder_args(self.vocab_size, self.embed_size)
+        super().__post_init__()
+
+    def setup(self) -> None:
+        self.embedding = nn.Embed(self.vocab_size, self.embed_size)
+        self.rnn = GRU(self.num_hiddens, self.num_layers, self.dropout)
+        self.dense = nn.Dense(self.vocab_size)
+
+    def init_state(self, enc_all_outputs: Any, *args: Any) -> Any:
+        return enc_all_outputs
+
+    def __call__(self, X: jax.Array, state: Any, training: bool = False
+                 ) -> tuple[jax.Array, list[jax.Array]]:
+        # X shape: (batch_size, num_steps)
+        # embs shape: (num_steps, batch_size, embed_size)
+        embs = self.embedding(tensors.transpose(X).astype(tensors.int32))
+        enc_output, hidden_state = state
+        # context shape: (batch_size, num_hiddens)
+        context = enc_output[-1]
+        # Broadcast context to (num_steps, batch_size, num_hiddens)
+        context = jnp.tile(context, (embs.shape[0], 1, 1))
+        # Concat at the feature dimension
+        embs_and_context = tensors.concat((embs, context), -1)
+        outputs, hidden_state = self.rnn(embs_and_context, hidden_state, training=training)
+        outputs = tensors.swapaxes(self.dense(outputs), 0, 1)
+        # outputs shape: (batch_size, num_steps, vocab_size)
+        # hidden_state shape: (num_layers, batch_size, num_hiddens)
+        return outputs, [enc_output, hidden_state]
+
+
 class Seq2Seq(EncoderDecoder):
     """The RNN encoder--decoder for sequence to sequence learning: the loss averages the
     per-token cross-entropy over the targets that are not ``<pad>`` (dropout from the train
@@ -133,6 +178,8 @@ class Seq2Seq(EncoderDecoder):
     decoder: nn.Module
     tgt_pad: int
     lr: float
+
+    lm_family = SEQ2SEQ_GRU.name  # its layer map (layer_map.SEQ2SEQ): get_params, set_params
 
     def __post_init__(self) -> None:
         encdec.check_seq2seq_args(self.tgt_pad, self.lr)

@@ -4,13 +4,21 @@ weights stored transposed, and b_h split into two summed biases; ``nn.Dense(flat
 (the LM's ``self.linear``) stores W_hq transposed. Paths are Gluon's structural names
 (``Block._collect_params_with_prefix``)."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, fused_layer, fused_tables, stack_table
+from d2lrnn.core.layer_map import (
+    Slot,
+    backend_tables,
+    fused_layer,
+    fused_tables,
+    seq2seq_map,
+    stack_table,
+)
 from d2lrnn.core.models import (
     GRU_LM_BI,
     GRU_LM_CONCISE,
     GRU_LM_DEEP,
     LSTM_LM_CONCISE,
     RNN_LM_CONCISE,
+    SEQ2SEQ_GRU,
 )
 
 #: layer 0 of ``gluon.rnn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
@@ -41,8 +49,14 @@ GRU_DEEP_LM = (*stack_table(gru_layer, num_layers=2), *HEAD)
 LSTM_LM = (*LSTM, *HEAD)
 GRU_BI_LM = (*stack_table(lambda l, d: gru_layer(l, d, True), bidirectional=True), *HEAD)
 
+#: the seq2seq-gru family's layer map: nn.Embedding's weight, each layer of gluon.rnn.GRU
+#: (``_unfused.<l>``), the decoder's nn.Dense (W_hq stored transposed)
+SEQ2SEQ = seq2seq_map(GRU, ("_unfused.0.", "_unfused.{}."), "rnn.rnn.",
+                      "embedding.weight", (Slot("dense.weight", "W_hq", transpose=True),
+                                           Slot("dense.bias", "b_q")))
+
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+LAYER_MAPS = {SEQ2SEQ_GRU.name: SEQ2SEQ, RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
               GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
               GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mxnet import gluon, init  # d2lrnn.mxnet.__init__ ran the compat step first
+from mxnet import gluon, init, np  # d2lrnn.mxnet.__init__ ran the compat step first
 from mxnet.gluon import nn
 
 from d2lrnn.core import encdec
+from d2lrnn.core.models import SEQ2SEQ_GRU
 from d2lrnn.core.seq2seq import bleu
 from d2lrnn.mxnet import tensors
 from d2lrnn.mxnet.concise import GRU
@@ -54,13 +55,51 @@ class Seq2SeqEncoder(Encoder):
         return outputs, state
 
 
+class Seq2SeqDecoder(Decoder):
+    """The RNN decoder for sequence to sequence learning (the book's cell in the section; the
+    book does not save it): the embedded target tokens, each concatenated with the context
+    (the encoder's top-layer output at its last step), through a stacked GRU started from the
+    encoder's final states, then a dense layer (Xavier-initialized)."""
+
+    def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
+                 dropout: float = 0) -> None:
+        encdec.check_encoder_args(vocab_size, embed_size)
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_size)
+        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        self.dense = nn.Dense(vocab_size, flatten=False)
+        self.initialize(init.Xavier())
+
+    def init_state(self, enc_all_outputs: Any, *args: Any) -> Any:
+        return enc_all_outputs
+
+    def forward(self, X: Any, state: Any) -> tuple[Any, list[Any]]:
+        # X shape: (batch_size, num_steps)
+        # embs shape: (num_steps, batch_size, embed_size)
+        embs = self.embedding(tensors.transpose(X))
+        enc_output, hidden_state = state
+        # context shape: (batch_size, num_hiddens)
+        context = enc_output[-1]
+        # Broadcast context to (num_steps, batch_size, num_hiddens)
+        context = np.tile(context, (embs.shape[0], 1, 1))
+        # Concat at the feature dimension
+        embs_and_context = tensors.concat((embs, context), -1)
+        outputs, hidden_state = self.rnn(embs_and_context, hidden_state)
+        outputs = tensors.swapaxes(self.dense(outputs), 0, 1)
+        # outputs shape: (batch_size, num_steps, vocab_size)
+        # hidden_state shape: (num_layers, batch_size, num_hiddens)
+        return outputs, [enc_output, hidden_state]
+
+
 class Seq2Seq(encdec.Seq2SeqBase, EncoderDecoder):
     """The RNN encoder--decoder for sequence to sequence learning: the loss averages the
     cross-entropy over the target tokens that are not ``<pad>`` (``tgt_pad``); Adam."""
+
+    lm_family = SEQ2SEQ_GRU.name  # its layer map (layer_map.SEQ2SEQ): get_params, set_params
 
     def configure_optimizers(self) -> gluon.Trainer:
         # Adam optimizer is used here
         return gluon.Trainer(self.parameters(), "adam", {"learning_rate": self.lr})
 
-
-__all__ = ["Decoder", "Encoder", "EncoderDecoder", "Seq2Seq", "Seq2SeqEncoder", "bleu"]
+__all__ = ["Decoder", "Encoder", "EncoderDecoder", "Seq2Seq", "Seq2SeqDecoder", "Seq2SeqEncoder",
+           "bleu"]

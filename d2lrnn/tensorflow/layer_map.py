@@ -4,13 +4,21 @@ own name (``rnn.rnn.kernel``): ``SimpleRNN`` keeps W_xh, W_hh, b_h as ``kernel``
 ``recurrent_kernel``, ``bias``; ``Dense`` (the LM's ``self.linear``) W_hq, b_q as ``kernel``,
 ``bias``. Same layouts as the book: nothing transposed, nothing split."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, gate_slots, renamed, stack_table
+from d2lrnn.core.layer_map import (
+    Slot,
+    backend_tables,
+    gate_slots,
+    renamed,
+    seq2seq_map,
+    stack_table,
+)
 from d2lrnn.core.models import (
     GRU_LM_BI,
     GRU_LM_CONCISE,
     GRU_LM_DEEP,
     LSTM_LM_CONCISE,
     RNN_LM_CONCISE,
+    SEQ2SEQ_GRU,
 )
 
 #: the concise RNN LM (d2l.RNNLM over d2l.RNN)
@@ -59,8 +67,17 @@ GRU_BI_LM = (*stack_table(lambda _, d: under(GRU, ("forward_layer", "backward_la
                           bidirectional=True), *HEAD)
 LSTM_LM = (*LSTM, *HEAD)
 
+#: the seq2seq-gru family's layer map. ``module.named_variables`` names the encoder's and the
+#: decoder's own weights after them (``encoder.embeddings``; the decoder's Dense:
+#: ``decoder.kernel``, ``decoder.bias``) and those of the d2l.GRU each holds (a tf.Module,
+#: reached through TensorFlow's tracking dict) by cell:
+#: ``encoder.rnn._self_unconditional_dependency_names.rnn.cells.1.kernel``
+SEQ2SEQ = seq2seq_map(GRU, ("rnn.", "rnn.cells.{}."),
+                      "rnn._self_unconditional_dependency_names.", "embeddings",
+                      (Slot("kernel", "W_hq"), Slot("bias", "b_q")))
+
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+LAYER_MAPS = {SEQ2SEQ_GRU.name: SEQ2SEQ, RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
               GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
               GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)

@@ -13,6 +13,7 @@ import keras
 import tensorflow as tf
 
 from d2lrnn.core import encdec
+from d2lrnn.core.models import SEQ2SEQ_GRU
 from d2lrnn.tensorflow import tensors
 from d2lrnn.tensorflow.concise import GRU
 from d2lrnn.tensorflow.module import Classifier
@@ -97,9 +98,46 @@ class Seq2SeqEncoder(Encoder):
         return outputs, state
 
 
+class Seq2SeqDecoder(Decoder):
+    """The RNN decoder for sequence to sequence learning (the book's cell in the section; the
+    book does not save it): the embedded target tokens, each concatenated with the context
+    (the encoder's top-layer output at its last step), through a stacked GRU started from the
+    encoder's final states, then a dense layer."""
+
+    def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
+                 dropout: float = 0) -> None:
+        encdec.check_encoder_args(vocab_size, embed_size)
+        super().__init__()
+        self.embedding = keras.layers.Embedding(vocab_size, embed_size)
+        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        self.dense = keras.layers.Dense(vocab_size)
+
+    def init_state(self, enc_all_outputs: Any, *args: Any) -> Any:
+        return enc_all_outputs
+
+    def call(self, X: tf.Tensor, state: Any) -> tuple[tf.Tensor, list[Any]]:
+        # X shape: (batch_size, num_steps)
+        # embs shape: (num_steps, batch_size, embed_size)
+        embs = self.embedding(tf.transpose(X))
+        enc_output, hidden_state = state
+        # context shape: (batch_size, num_hiddens)
+        context = enc_output[-1]
+        # Broadcast context to (num_steps, batch_size, num_hiddens)
+        context = tf.tile(tf.expand_dims(context, 0), (embs.shape[0], 1, 1))
+        # Concat at the feature dimension
+        embs_and_context = tf.concat((embs, context), -1)
+        outputs, hidden_state = self.rnn(embs_and_context, hidden_state)
+        outputs = tf.transpose(self.dense(outputs), (1, 0, 2))
+        # outputs shape: (batch_size, num_steps, vocab_size)
+        # hidden_state: num_layers tensors of shape (batch_size, num_hiddens)
+        return outputs, [enc_output, hidden_state]
+
+
 class Seq2Seq(encdec.Seq2SeqBase, EncoderDecoder):
     """The RNN encoder--decoder for sequence to sequence learning: the loss averages the
     per-token cross-entropy over the targets that are not ``<pad>``; Adam."""
+
+    lm_family = SEQ2SEQ_GRU.name  # its layer map (layer_map.SEQ2SEQ): get_params, set_params
 
     def configure_optimizers(self) -> keras.optimizers.Optimizer:
         # Adam optimizer is used here

@@ -2,13 +2,21 @@
 ``d2lrnn.core.layer_map``). ``nn.RNN`` stores W_xh and W_hh transposed and splits b_h into two
 summed biases; ``nn.Linear`` (the LM's ``self.linear``) stores W_hq transposed."""
 
-from d2lrnn.core.layer_map import Slot, backend_tables, fused_layer, fused_tables, stack_table
+from d2lrnn.core.layer_map import (
+    Slot,
+    backend_tables,
+    fused_layer,
+    fused_tables,
+    seq2seq_map,
+    stack_table,
+)
 from d2lrnn.core.models import (
     GRU_LM_BI,
     GRU_LM_CONCISE,
     GRU_LM_DEEP,
     LSTM_LM_CONCISE,
     RNN_LM_CONCISE,
+    SEQ2SEQ_GRU,
 )
 
 #: layer 0 of ``nn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
@@ -37,8 +45,14 @@ GRU_DEEP_LM = (*stack_table(gru_layer, num_layers=2), *HEAD)
 LSTM_LM = (*LSTM, *HEAD)
 GRU_BI_LM = (*stack_table(gru_layer, bidirectional=True), *HEAD)
 
+#: the seq2seq-gru family's layer map: nn.Embedding's weight, each layer of nn.GRU (its layer-0
+#: slots with ``_l0`` -> ``_l<l>``), the decoder's nn.Linear (W_hq stored transposed)
+SEQ2SEQ = seq2seq_map(GRU, ("_l0", "_l{}"), "rnn.", "embedding.weight",
+                      (Slot("dense.weight", "W_hq", transpose=True),
+                       Slot("dense.bias", "b_q")))
+
 #: one map per model family on a framework layer
-LAYER_MAPS = {RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
+LAYER_MAPS = {SEQ2SEQ_GRU.name: SEQ2SEQ, RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
               GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
               GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
