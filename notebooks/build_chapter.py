@@ -33,23 +33,31 @@ DISPLAYED = re.compile(r"^print\(repr\((.*)\)\)  # the notebook displays this va
                        re.M | re.S)
 
 
+def split_cells(text: str) -> list[str]:
+    """A transcription's cells: the parts after its header, ``# %%`` between them."""
+    return [c.strip("\n") for c in text.split("\n# %%\n")[1:]]
+
+
 def cells_of(section: str, fw: str) -> list[str]:
     """The section's code cells for the framework's tab, as the book writes them."""
     text = (BOOK / f"{section}_{TABS[fw]}.py").read_text()
-    cells = [c.strip("\n") for c in text.split("\n# %%\n")[1:]]
-    return [DISPLAYED.sub(lambda m: m.group(1), c) for c in cells]
+    return [DISPLAYED.sub(lambda m: m.group(1), c) for c in split_cells(text)]
+
+
+def book_notebook(intro: str, code: list[str]) -> nbformat.NotebookNode:
+    """A markdown cell, then the code cells (plots inline from the first one), no outputs."""
+    code = ["%matplotlib inline\n" + code[0], *code[1:]]
+    cells = [new_markdown_cell(intro)] + [new_code_cell(c) for c in code]
+    return new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
 
 
 def section_notebook(section: str, title: str, fw: str) -> nbformat.NotebookNode:
-    code = cells_of(section, fw)
-    code[0] = "%matplotlib inline\n" + code[0]
-    cells = [new_markdown_cell(
+    return book_notebook(
         f"# {title} ({fw})\n\nThe book's cells of this section for the {TABS[fw]} tab, with "
         f"only `from d2l import {fw} as d2l` changed to `from d2lrnn import {fw} as d2l`. "
-        "Set the environment variable `D2LRNN_MAX_EPOCHS` to shorten training.")]
-    cells += [new_code_cell(c) for c in code]
-    return new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
+        "Set the environment variable `D2LRNN_MAX_EPOCHS` to shorten training.",
+        cells_of(section, fw))
 
 
 def main() -> None:

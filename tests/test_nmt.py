@@ -1,8 +1,8 @@
 """The book's machine-translation data set (English-French, ``fra-eng``), offline, both editions:
 every deterministic value the printed books show, the SHA-1 check of the bundled data, the
 book's quirks, ``MTFraEng`` on each backend, the older edition's functions over each backend's
-tensors, and the current edition's section run cell by cell
-(tests/book/modern/machine_translation_and_dataset_*).
+tensors, and the current edition's section run cell by cell in its notebooks
+(notebooks/modern/machine_translation_and_dataset_*, built from tests/book/modern/).
 
 The first minibatches the books print are shuffled draws: their rows are checked to be rows of
 the data set, each with its own decoder input, valid length and label."""
@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import lzma
 import os
 import random
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
+from notebook_run import kernel_env, plots_without_image, run_notebook
 
 from d2lrnn.classic import nmt as classic_nmt
 from d2lrnn.classic.text import DATA_HUB
@@ -30,8 +29,6 @@ from d2lrnn.classic.text import Vocab as ClassicVocab
 from d2lrnn.core import download, names, nmt
 
 ROOT = Path(__file__).resolve().parents[1]
-BOOK = Path(__file__).parent / "book"
-TABS = {"torch": "pytorch", "mxnet": "mxnet", "tensorflow": "tensorflow", "jax": "jax"}
 RESERVED = ["<pad>", "<bos>", "<eos>"]
 
 # What the books print (shared/reference/printed/*/*/machine-translation-and-dataset.txt).
@@ -446,9 +443,12 @@ def ints(text: str) -> list[int]:
     return [int(v) for v in re.findall(r"-?\d+", text)]
 
 
-def test_book_section_runs(backend, d2l, data, tmp_path):
-    script = BOOK / "modern" / f"machine_translation_and_dataset_{TABS[backend]}.py"
-    source = script.read_text()
+def test_book_section_runs(backend, d2l, data, tmp_path, monkeypatch):
+    """The section's notebook (notebooks/modern/, built from the transcription) executes
+    through a Jupyter kernel, shows its histogram, and prints what the book prints."""
+    path = ROOT / "notebooks" / "modern" / f"machine_translation_and_dataset_{backend}.ipynb"
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                       if c.cell_type == "code")
     assert f"from d2lrnn import {backend} as d2l" in source and "from d2l import" not in source
     work = tmp_path / "work"  # the book's root '../data' is tmp_path/data
     work.mkdir()
@@ -456,13 +456,12 @@ def test_book_section_runs(backend, d2l, data, tmp_path):
              "[str(x.dtype) for x in (src_valid_len, label)]",
              "[t.get_text() for t in d2l.plt.gca().get_legend().get_texts()]",
              "d2l.plt.gcf().get_size_inches().tolist()"]
-    env = {**os.environ, "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, str(BOOK / "run_section.py"), str(script), *exprs],
-                          capture_output=True, text=True, env=env, cwd=work, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    lines = proc.stdout.strip().splitlines()
-    out, got = "\n".join(lines[:-1]), json.loads(lines[-1])
+    kernel_env(monkeypatch)
+    # the inline backend closes a cell's figures once shown: keep them to read the legend
+    run = run_notebook(path, work, *exprs, prelude="%config InlineBackend.close_figures = False")
+    assert not plots_without_image(run.notebook), "the histogram cell showed no image"
+    out, got = run.stdout, run.values
+    lines = out.splitlines()
     assert out.startswith(RAW_HEAD + "\n" + TEXT_HEAD + "\n")
     assert repr(([s + ["<eos>"] for s in SRC6], [t + ["<eos>"] for t in TGT6])) in out
     assert f"source: {BUILD_SRC}" in lines and f"target: {BUILD_TGT}" in lines
