@@ -19,9 +19,9 @@ SETTINGS = {
     "D2LRNN_MXNET_GEMM_BIAS": "MXNet bias gradients as a GEMM while a step records: 1 (default) "
                               "or 0",
     "D2LRNN_VERBOSE": "1: let the frameworks' own start-up logs through (the CLI's -v sets it)",
-    "D2LRNN_TORCH_THREADS": "torch's intra-op threads while a Trainer fits: a positive integer, "
-                            "or 0 for torch's own count; unset: 1 where the process may use at "
-                            "most 2 CPUs, torch's own count elsewhere",
+    "D2LRNN_TORCH_THREADS": "torch's intra-op threads while a Trainer fits: a positive integer "
+                            "(1 on a machine shared with other work), or 0/unset for torch's "
+                            "own count (fastest on a quiet machine)",
 }
 
 _warned: set[tuple[str, str]] = set()
@@ -90,14 +90,14 @@ def set_verbose() -> None:
 
 def torch_threads() -> int | None:
     """``D2LRNN_TORCH_THREADS``: the thread count a torch Trainer fits with, or None for torch's
-    own (``0``). Unset: 1 on a machine (or CPU affinity) of at most 2 CPUs, else None. The count
-    depends only on the setting and the machine, never on its load, so the same seed still
-    gives the same numbers on a re-run (torch's reductions depend on the thread count)."""
+    own (``0`` or unset: one thread per core, the fastest on a quiet machine, as the book runs).
+    On a machine shared with other work, ``1`` keeps each small operation from waiting on a
+    descheduled thread (d2lrnn/torch/threads.py). The count depends only on the setting, never
+    on the load, so the same seed gives the same numbers on a re-run (torch's reductions depend
+    on the thread count)."""
     value = _raw("D2LRNN_TORCH_THREADS")
     if value is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
-        return 1 if cpus <= 2 else None
+        return None
     try:
         count = int(value)
     except ValueError:

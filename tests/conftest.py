@@ -11,6 +11,10 @@ import pytest
 from d2lrnn import BACKENDS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The suite runs on shared CI machines: torch trains with one thread there (the setting for a
+# machine shared with other work; d2lrnn's default is torch's own count, which
+# tests/test_torch_threads.py checks with the variable unset). Set it to 0 to test with that.
+os.environ.setdefault("D2LRNN_TORCH_THREADS", "1")
 
 # `./dev test-pythons` runs on Pythons where only some frameworks install without a multi-GB
 # download; it names them here (and deselects the torch-only tests with -k). Unset: all four.
