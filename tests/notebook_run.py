@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,19 @@ REPORT = """\
 import json as _json, numpy as _onp
 print(_json.dumps({{_e: _run_section.plain(eval(_e, {{**globals(), 'onp': _onp, '_fits': _fits}}))
                    for _e in {exprs!r}}}))"""
+
+#: a ``prelude`` for run_notebook: the inline backend closes a cell's figures once shown (a
+#: later cell plots on a new figure, as the reader sees); this keeps the last figure it closed
+#: as ``_last_figure`` (what ``d2l.plt.gcf()`` was at the end of a script), to read its legend
+KEEP_LAST_FIGURE = """\
+import matplotlib.pyplot as _plt
+_last_figure, _plt_close = None, _plt.close
+def _keeping_close(fig=None):
+    global _last_figure
+    if fig == 'all' and _plt.get_fignums():
+        _last_figure = _plt.gcf()
+    return _plt_close(fig)
+_plt.close = _keeping_close"""
 
 
 def kernel_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
@@ -94,11 +108,17 @@ class Run:
 
 
 def run_notebook(path: Path, workdir: Path, *exprs: str, timeout: int = 600,
-                 prelude: str = "") -> Run:
+                 prelude: str = "", edit: Callable[[str], str] | None = None) -> Run:
     """Execute the notebook at ``path`` (set the kernel's environment first: kernel_env), then
     evaluate ``exprs`` in its namespace. ``prelude``: more code for the added first cell (e.g.
-    ``%config InlineBackend.close_figures = False`` to read a figure after its cell)."""
+    ``%config InlineBackend.close_figures = False`` to read a figure after its cell). ``edit``:
+    applied to each code cell's source in memory before running (e.g. the older edition's
+    ``num_epochs, lr = 500, 1`` shortened); the returned notebook holds the edited cells."""
     nb = nbformat.read(path, as_version=4)
+    if edit is not None:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = edit(cell.source)
     nb.cells.insert(0, new_code_cell(SETUP + ("\n" + prelude if prelude else "")))
     nb.cells.append(new_code_cell(REPORT.format(exprs=list(exprs))))
     execute(nb, workdir, timeout)

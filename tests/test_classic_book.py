@@ -1,44 +1,65 @@
 """Acceptance for the older edition: each section's cells, per tab, with only the import line
-changed (tests/book/classic/, written by transcribe.py; JAX by hand), run in a subprocess and
-print what the printed book shows. Training is shortened to a few epochs by replacing the
-book's ``num_epochs, lr = 500, 1`` before running (the files on disk keep 500)."""
+changed (tests/book/classic/, written by transcribe.py; JAX by hand), run as the reader runs
+them: the section's notebook (notebooks/classic/<section>_<fw>.ipynb, built from the
+transcription by notebooks/classic/build.py) executes through a Jupyter kernel, shows its plots
+and prints what the printed book shows. Training is shortened to a few epochs by replacing the
+book's ``num_epochs, lr = 500, 1`` in memory (the files on disk keep 500). Each book cell runs
+once in the suite: here (tests/test_classic_notebooks.py checks the notebooks' files)."""
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import load_by_path
+from notebook_run import kernel_env, run_notebook, shown, shows_image
 
+ROOT = Path(__file__).resolve().parents[1]
 BOOK = Path(__file__).parent / "book" / "classic"
+NOTEBOOKS = ROOT / "notebooks" / "classic"
 TABS = {"pytorch": "torch", "mxnet": "mxnet", "tensorflow": "tensorflow", "jax": "jax"}
 SECTIONS = ("sequence", "text_preprocessing", "language_models_and_dataset", "rnn",
             "rnn_scratch", "rnn_concise")
+PLOTS = ("sequence", "language_models_and_dataset", "rnn_scratch", "rnn_concise")
 EPOCHS = 10  # one Animator point and one in-training prediction (every 10 epochs)
 
 
-def run_tab(section: str, tab: str, tmp_path: Path) -> str:
-    path = BOOK / f"{section}_{tab}.py"
-    source = path.read_text()
-    assert f"from d2lrnn.classic import {TABS[tab]} as d2l" in source
-    assert "from d2l import" not in source
-    source = source.replace("num_epochs, lr = 500, 1", f"num_epochs, lr = {EPOCHS}, 1")
+def run_tab(section: str, tab: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Execute the section's notebook for the tab's framework; what its cells printed and
+    displayed, in order, unstripped (as the transcription's ``_show`` printed them). Checks the
+    plots the notebook shows: a figure in each plotting section, the Animator's perplexity curve
+    and the training report in each ``train_ch8`` cell, and nothing written beside the
+    notebook."""
+    fw = TABS[tab]
+    assert f"from d2lrnn.classic import {fw} as d2l" in (BOOK / f"{section}_{tab}.py").read_text()
+    path = NOTEBOOKS / f"{section}_{fw}.ipynb"
+    kernel_env(monkeypatch, PYTHONPATH=str(ROOT))
     # One seed for the run (weights, data noise, the framework's own generator), as a reader
     # may set it before the cells; the cells themselves are the book's.
-    source = (f"from d2lrnn.classic import {TABS[tab]} as _seeded\n_seeded.seed(0)\n"
-              + source)
-    script = tmp_path / path.name
-    script.write_text(source)
-    env = {**os.environ, "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
-    return proc.stdout
+    run = run_notebook(
+        path, tmp_path, timeout=900,
+        prelude=f"from d2lrnn.classic import {fw} as _seeded\n_seeded.seed(0)\ndel _seeded",
+        edit=lambda cell: cell.replace("num_epochs, lr = 500, 1",
+                                       f"num_epochs, lr = {EPOCHS}, 1"))
+    cells = [c for c in run.notebook.cells if c.cell_type == "code"]
+    source = "\n".join(c.source for c in cells)
+    assert f"from d2lrnn.classic import {fw} as d2l" in source
+    assert "from d2l import" not in source
+    if section in PLOTS:
+        assert any(shows_image(c) for c in cells), "no plot shown"
+    if section in ("rnn_scratch", "rnn_concise"):
+        training = [c for c in cells if re.search(r"^(d2l\.)?train_ch8\(", c.source, re.M)]
+        assert len(training) == (2 if section == "rnn_scratch" else 1)
+        assert all(shows_image(c) for c in training), \
+            "a training cell did not show the Animator's perplexity plot"
+        text = "".join(o.get("text", "") for c in training for o in c.outputs)
+        assert "perplexity " in text and "tokens/sec" in text
+    assert not list(tmp_path.glob("*.png"))  # nothing written beside the notebook
+    assert os.path.exists(path)
+    # unstripped, as the script printed it: a prediction may end in a space (its length counts)
+    return shown(cells)[0]
 
 
 def ints(text: str) -> list[int]:
@@ -141,8 +162,8 @@ def test_every_section_is_transcribed(tab):
 
 
 @pytest.mark.parametrize("section,tab", [(s, t) for t in TABS for s in SECTIONS])
-def test_book_section(section, tab, tmp_path):
-    out = run_tab(section, tab, tmp_path)
+def test_book_section(section, tab, tmp_path, monkeypatch):
+    out = run_tab(section, tab, tmp_path, monkeypatch)
     CHECKS[section](out)
 
 
