@@ -184,28 +184,8 @@ def test_seq2seq_matches_the_oracle(got):
 
 
 # -- fault injections: each must make the comparison above fail -----------------------------
-def test_fault_unmasked_loss_is_caught(got):
-    fault = "unmasked loss"
-    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
-
-
-def test_fault_summed_loss_is_caught(got):
-    fault = "summed loss"
-    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
-
-
-def test_fault_context_from_the_first_layer_is_caught(got):
-    fault = "context from the first layer"
-    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
-
-
-def test_fault_context_from_time_step_0_is_caught(got):
-    fault = "context from time step 0"
-    assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
-
-
-def test_fault_teacher_forcing_in_predict_is_caught(got):
-    fault = "teacher forcing in predict"
+@pytest.mark.parametrize("fault", list(s2s.FAULTS))
+def test_fault_is_caught(got, fault):
     assert s2s.deviations(got, s2s.expected(fault)) == s2s.FAULTS[fault]
 
 
