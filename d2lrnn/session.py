@@ -62,18 +62,25 @@ def train(backend: str, epochs: int = BOOK["epochs"], batch_size: int = BOOK["ba
     data = d2l.TimeMachine(batch_size=batch_size, num_steps=num_steps, corpus=corpus, **split)
     model = model_family.build(d2l, len(data.vocab), {"num_hiddens": num_hiddens, "lr": lr})
     trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=clip, num_gpus=1)
-    if on_epoch is not None:
-        trainer.epoch_callbacks.append(on_epoch)
     hparams = {"backend": backend, "epochs": epochs, "batch_size": batch_size,
                "num_steps": num_steps, "num_hiddens": num_hiddens, "lr": lr, "clip": clip,
                "seed": seed, "corpus": os.fspath(corpus) if corpus else None}
     run = Run(backend, d2l, model, trainer, data.vocab, hparams, data, family=family)
+    return fit(run, on_epoch, on_start)
+
+
+def fit(run: Run, on_epoch: Callable[[Any], None] | None = None,
+        on_start: Callable[[Any], None] | None = None) -> Run:
+    """Fit ``run``'s model on its data, timed: ``on_start(trainer)`` before the first epoch,
+    ``on_epoch(trainer)`` after each; the run's seconds and metrics filled in."""
+    if on_epoch is not None:
+        run.trainer.epoch_callbacks.append(on_epoch)
     if on_start is not None:
-        on_start(trainer)
+        on_start(run.trainer)
     start = time.perf_counter()
-    trainer.fit(model, data)
+    run.trainer.fit(run.model, run.data)
     run.seconds = time.perf_counter() - start
-    run.metrics = trainer.metrics
+    run.metrics = run.trainer.metrics
     return run
 
 

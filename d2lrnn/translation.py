@@ -7,7 +7,6 @@ command line's ``d2lrnn translate`` uses this; it imports a framework only throu
 from __future__ import annotations
 
 import inspect
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ from d2lrnn.core import nmt
 from d2lrnn.core.models.seq2seq import BOOK_RUN, BOOK_SENTENCES, SEQ2SEQ_GRU
 from d2lrnn.core.seq2seq import bleu
 from d2lrnn.core.text import Vocab
-from d2lrnn.session import Run
+from d2lrnn.session import Run, fit
 
 __all__ = ["BOOK_RUN", "BOOK_SENTENCES", "book_bleu", "read_sentence", "sentence_batch",
            "train", "translate", "unknown_words"]
@@ -40,17 +39,9 @@ def train(backend: str, epochs: int = BOOK_RUN["epochs"], seed: int | None = 0,
                "tgt_pad": data.tgt_vocab["<pad>"]}
     model = SEQ2SEQ_GRU.build(d2l, {r: len(v) for r, v in vocabs.items()}, hparams)
     trainer = d2l.Trainer(max_epochs=epochs, gradient_clip_val=BOOK_RUN["clip"], num_gpus=1)
-    if on_epoch is not None:
-        trainer.epoch_callbacks.append(on_epoch)
     run = Run(backend, d2l, model, trainer, None, hparams, data, family=SEQ2SEQ_GRU.name,
               vocabs=vocabs)
-    if on_start is not None:
-        on_start(trainer)
-    start = time.perf_counter()
-    trainer.fit(model, data)
-    run.seconds = time.perf_counter() - start
-    run.metrics = trainer.metrics
-    return run
+    return fit(run, on_epoch, on_start)
 
 
 def read_sentence(sentence: str) -> str:
