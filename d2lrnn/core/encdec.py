@@ -9,6 +9,8 @@ API (small on purpose; the TensorFlow and JAX backends reuse it):
 * ``greedy_decode(ops, decode, bos, dec_state, num_steps, attention=None)``: the loop of the
   book's ``EncoderDecoder.predict_step``, framework-free: ``decode(tokens (B, 1), state) ->
   (logits (B, 1, V), state)``; returns ``(tokens (B, num_steps), attention_weights)``.
+* ``context_decode(ops, rnn, dense, embs, state)``: the book's ``Seq2SeqDecoder`` after
+  its embedding (context broadcast and concatenated, the RNN, the dense layer).
 * ``masked_mean(ops, l, Y, pad)``: the book's ``Seq2Seq.loss`` arithmetic, the unreduced
   per-token losses ``l`` (B*T,) averaged over the tokens whose label ``Y`` is not ``pad``.
 * ``check_predict_batch(batch)``, ``check_seq2seq_args(tgt_pad, lr)``: argument checks.
@@ -49,6 +51,27 @@ def greedy_decode(ops: Any, decode: DecodeFn, bos: Any, dec_state: Any, num_step
         if attention is not None:
             attention_weights.append(attention())
     return ops.concat(outputs[1:], 1), attention_weights
+
+
+def context_decode(ops: Any, rnn: Callable[..., Any], dense: Callable[[Any], Any], embs: Any,
+                   state: Any, **rnn_kwargs: Any) -> tuple[Any, list[Any]]:
+    """The book's ``Seq2SeqDecoder`` after its embedding, the same on every framework: each
+    embedded target token (``embs`` (num_steps, B, embed_size)) concatenated with the context
+    (the encoder's top-layer output at its last step), through ``rnn`` from the decoder's hidden
+    state, then ``dense``. ``state`` is ``[enc_output, hidden_state]``; returns (outputs
+    (B, num_steps, vocab_size), the new ``[enc_output, hidden_state]``)."""
+    enc_output, hidden_state = state
+    # context shape: (batch_size, num_hiddens)
+    context = enc_output[-1]
+    # Broadcast context to (num_steps, batch_size, num_hiddens)
+    context = ops.stack([context] * embs.shape[0], 0)
+    # Concat at the feature dimension
+    embs_and_context = ops.concat((embs, context), -1)
+    outputs, hidden_state = rnn(embs_and_context, hidden_state, **rnn_kwargs)
+    outputs = ops.swapaxes(dense(outputs), 0, 1)
+    # outputs shape: (batch_size, num_steps, vocab_size)
+    # hidden_state shape: (num_layers, batch_size, num_hiddens)
+    return outputs, [enc_output, hidden_state]
 
 
 def masked_mean(ops: Any, l: Any, Y: Any, pad: int) -> Any:

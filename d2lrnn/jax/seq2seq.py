@@ -12,7 +12,6 @@ from typing import Any
 import jax
 import optax
 from flax import linen as nn
-from jax import numpy as jnp
 
 from d2lrnn.core import encdec
 from d2lrnn.core.models import SEQ2SEQ_GRU
@@ -155,18 +154,8 @@ class Seq2SeqDecoder(Decoder):
         # X shape: (batch_size, num_steps)
         # embs shape: (num_steps, batch_size, embed_size)
         embs = self.embedding(tensors.transpose(X).astype(tensors.int32))
-        enc_output, hidden_state = state
-        # context shape: (batch_size, num_hiddens)
-        context = enc_output[-1]
-        # Broadcast context to (num_steps, batch_size, num_hiddens)
-        context = jnp.tile(context, (embs.shape[0], 1, 1))
-        # Concat at the feature dimension
-        embs_and_context = tensors.concat((embs, context), -1)
-        outputs, hidden_state = self.rnn(embs_and_context, hidden_state, training=training)
-        outputs = tensors.swapaxes(self.dense(outputs), 0, 1)
-        # outputs shape: (batch_size, num_steps, vocab_size)
-        # hidden_state shape: (num_layers, batch_size, num_hiddens)
-        return outputs, [enc_output, hidden_state]
+        return encdec.context_decode(tensors, self.rnn, self.dense, embs, state,
+                                     training=training)
 
 
 class Seq2Seq(EncoderDecoder):

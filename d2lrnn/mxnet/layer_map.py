@@ -12,14 +12,6 @@ from d2lrnn.core.layer_map import (
     seq2seq_map,
     stack_table,
 )
-from d2lrnn.core.models import (
-    GRU_LM_BI,
-    GRU_LM_CONCISE,
-    GRU_LM_DEEP,
-    LSTM_LM_CONCISE,
-    RNN_LM_CONCISE,
-    SEQ2SEQ_GRU,
-)
 
 #: layer 0 of ``gluon.rnn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
 LAYER0 = ("_unfused.0.i2h_weight", "_unfused.0.h2h_weight", "_unfused.0.i2h_bias",
@@ -55,12 +47,10 @@ SEQ2SEQ = seq2seq_map(GRU, ("_unfused.0.", "_unfused.{}."), "rnn.rnn.",
                       "embedding.weight", (Slot("dense.weight", "W_hq", transpose=True),
                                            Slot("dense.bias", "b_q")))
 
-#: one map per model family on a framework layer
-LAYER_MAPS = {SEQ2SEQ_GRU.name: SEQ2SEQ, RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
-              GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
-              GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 
 #: the map of a model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise
-table_for = backend_tables("mxnet", LAYER_MAPS, LAYER_MAP)
+table_for = backend_tables("mxnet", rnn_lm=RNN_LM, gru_lm=GRU_LM,
+                           gru_deep_lm=GRU_DEEP_LM, gru_bi_lm=GRU_BI_LM,
+                           lstm_lm=LSTM_LM, seq2seq=SEQ2SEQ)

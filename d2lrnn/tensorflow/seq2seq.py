@@ -119,18 +119,7 @@ class Seq2SeqDecoder(Decoder):
         # X shape: (batch_size, num_steps)
         # embs shape: (num_steps, batch_size, embed_size)
         embs = self.embedding(tf.transpose(X))
-        enc_output, hidden_state = state
-        # context shape: (batch_size, num_hiddens)
-        context = enc_output[-1]
-        # Broadcast context to (num_steps, batch_size, num_hiddens)
-        context = tf.tile(tf.expand_dims(context, 0), (embs.shape[0], 1, 1))
-        # Concat at the feature dimension
-        embs_and_context = tf.concat((embs, context), -1)
-        outputs, hidden_state = self.rnn(embs_and_context, hidden_state)
-        outputs = tf.transpose(self.dense(outputs), (1, 0, 2))
-        # outputs shape: (batch_size, num_steps, vocab_size)
-        # hidden_state: num_layers tensors of shape (batch_size, num_hiddens)
-        return outputs, [enc_output, hidden_state]
+        return encdec.context_decode(tensors, self.rnn, self.dense, embs, state)
 
 
 class Seq2Seq(encdec.Seq2SeqBase, EncoderDecoder):

@@ -10,14 +10,6 @@ from d2lrnn.core.layer_map import (
     seq2seq_map,
     stack_table,
 )
-from d2lrnn.core.models import (
-    GRU_LM_BI,
-    GRU_LM_CONCISE,
-    GRU_LM_DEEP,
-    LSTM_LM_CONCISE,
-    RNN_LM_CONCISE,
-    SEQ2SEQ_GRU,
-)
 
 #: layer 0 of ``nn.RNN/GRU/LSTM``: (input weight, hidden weight, input bias, hidden bias)
 LAYER0 = ("rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0")
@@ -51,12 +43,10 @@ SEQ2SEQ = seq2seq_map(GRU, ("_l0", "_l{}"), "rnn.", "embedding.weight",
                       (Slot("dense.weight", "W_hq", transpose=True),
                        Slot("dense.bias", "b_q")))
 
-#: one map per model family on a framework layer
-LAYER_MAPS = {SEQ2SEQ_GRU.name: SEQ2SEQ, RNN_LM_CONCISE.name: RNN_LM, GRU_LM_CONCISE.name: GRU_LM,
-              GRU_LM_DEEP.name: GRU_DEEP_LM, LSTM_LM_CONCISE.name: LSTM_LM,
-              GRU_LM_BI.name: GRU_BI_LM}
 #: the map get_params/set_params apply to a model that names none (the concise RNN LM's)
 LAYER_MAP = RNN_LM
 
 #: the map of a model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise
-table_for = backend_tables("torch", LAYER_MAPS, LAYER_MAP)
+table_for = backend_tables("torch", rnn_lm=RNN_LM, gru_lm=GRU_LM,
+                           gru_deep_lm=GRU_DEEP_LM, gru_bi_lm=GRU_BI_LM,
+                           lstm_lm=LSTM_LM, seq2seq=SEQ2SEQ)

@@ -91,18 +91,7 @@ class Seq2SeqDecoder(Decoder):
         # X shape: (batch_size, num_steps)
         # embs shape: (num_steps, batch_size, embed_size)
         embs = self.embedding(tensors.astype(tensors.transpose(X), tensors.int32))
-        enc_output, hidden_state = state
-        # context shape: (batch_size, num_hiddens)
-        context = enc_output[-1]
-        # Broadcast context to (num_steps, batch_size, num_hiddens)
-        context = context.repeat(embs.shape[0], 1, 1)
-        # Concat at the feature dimension
-        embs_and_context = tensors.concat((embs, context), -1)
-        outputs, hidden_state = self.rnn(embs_and_context, hidden_state)
-        outputs = tensors.swapaxes(self.dense(outputs), 0, 1)
-        # outputs shape: (batch_size, num_steps, vocab_size)
-        # hidden_state shape: (num_layers, batch_size, num_hiddens)
-        return outputs, [enc_output, hidden_state]
+        return encdec.context_decode(tensors, self.rnn, self.dense, embs, state)
 
 
 class Seq2Seq(encdec.Seq2SeqBase, EncoderDecoder):
