@@ -40,7 +40,8 @@ def test_cells_declare_the_books_names():
 
 
 @pytest.mark.parametrize("name", ["gru-lm-concise", "lstm-lm-concise", "gru-lm-deep",
-                                  "gru-lm-bi"])
+                                  "gru-lm-bi", "gru-lm-scratch", "lstm-lm-scratch",
+                                  "rnn-lm-deep-scratch", "rnn-lm-bi-scratch"])
 def test_stacked_families_are_declared_as_their_oracle_names_them(name):
     """A family's tables give exactly its oracle's parameters, in the oracle's order (layer 1
     reads layer 0's outputs; a bidirectional head reads both directions)."""
@@ -161,6 +162,20 @@ def test_keras_gated_layers_through_their_maps(cell):
         np.testing.assert_allclose(back[n] if "bias" not in n or cell == "lstm"
                                    else back[n][0] + 0 * v[0], v if "bias" not in n or
                                    cell == "lstm" else back[n][0], rtol=1e-6)
+
+
+def test_scratch_parameters_are_written_under_the_names_they_are_read_by():
+    """Paths no slot matches (scratch parameters) have one canonical name for reading and
+    writing: nested ones keep their scope (a stack's list index, a direction)."""
+    paths = ["rnn.rnns.0.W_xh", "rnn.rnns.1.W_xh", "rnn.f_rnn.b_h", "rnn.b_rnn.b_h", "W_hq"]
+    want = ["rnns.0.W_xh", "rnns.1.W_xh", "f_rnn.b_h", "b_rnn.b_h", "W_hq"]
+    shapes = layer_map.canonical_shapes([(p, (i + 1,)) for i, p in enumerate(paths)], ())
+    assert shapes == {name: (i + 1,) for i, name in enumerate(want)}
+    arrays = {name: np.full(i + 1, i, np.float32) for i, name in enumerate(want)}
+    written = layer_map.to_framework(arrays, paths, ())
+    assert {p: v.tolist() for p, v in written.items()} == {
+        p: [float(i)] * (i + 1) for i, p in enumerate(paths)}
+    assert list(layer_map.to_canonical(written.items(), ())) == want
 
 
 def test_gate_tables_are_checked():

@@ -29,7 +29,9 @@ A framework path ('rnn.rnn.weight_ih_l0', 'rnn/cell/i/kernel') is matched on its
 is the slot's scope. The canonical name is ``scope + canonical`` with the model's own top-level
 attribute scope dropped, as for scratch models ('rnn.W_xh' -> 'W_xh'); a nested scope
 ('layers.0') is kept ('layers.0.rnn.weight_ih_l0' -> 'layers.0.W_xh') when ``keep_scope`` is
-true. Paths no slot matches pass through unchanged under their last name (scratch parameters).
+true. Paths no slot matches pass through unchanged under their canonical name (scratch
+parameters: the shortest suffix no other such path shares, kept past a list index: 'W_xh',
+'f_rnn.W_xh', 'rnns.0.W_xh'; ``params.canonical_names``), reading and writing alike.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from d2lrnn.core.params import canonical as leaf_names
+from d2lrnn.core.params import canonical_names
 from d2lrnn.core.reference.recurrent import stack_prefixes
 
 
@@ -167,12 +170,17 @@ def match(path: Any, table: LayerMap) -> tuple[Slot | None, list[str]]:
 def resolve_all(paths: Iterable[Any], table: LayerMap, keep_scope: bool = False
                 ) -> list[tuple[Any, list[tuple[str, Slot | None]]]]:
     """(framework path, [(canonical name, slot)]) for every path: one entry per parameter a
-    tensor holds (several for stacked gates; (last name, None) for an unmatched path)."""
+    tensor holds (several for stacked gates; (its canonical name, None) for an unmatched path:
+    the name ``to_canonical`` reads it under, 'W_xh', or 'rnns.0.W_xh' for a scratch layer in
+    a list, see ``params.canonical_names``)."""
+    paths = list(paths)
+    matched = [match_all(path, table) for path in paths]
+    plain = iter(canonical_names([p for p, (slots, _) in zip(paths, matched, strict=True)
+                                  if not slots]))
     out = []
-    for path in paths:
-        slots, scope = match_all(path, table)
+    for path, (slots, scope) in zip(paths, matched, strict=True):
         if not slots:
-            out.append((path, [(split_path(path)[-1], None)]))
+            out.append((path, [(next(plain), None)]))
             continue
         # the outer attribute ('rnn' of the LM) is not part of the canonical name
         inner = scope[1:] if keep_scope else []
