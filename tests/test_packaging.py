@@ -54,6 +54,8 @@ def test_wheel_metadata_license_and_corpus(dist):
         assert f"Provides-Extra: {extra}" in meta
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "d2lrnn/data/timemachine.txt" in names
+    # `import mxnet` before d2lrnn: the start-up hook and its module at the wheel's top level
+    assert "d2lrnn-mxnet-hook.pth" in names and "_d2lrnn_mxnet_hook.py" in names
 
 
 def test_sdist_carries_what_its_tests_need(dist):
@@ -63,7 +65,7 @@ def test_sdist_carries_what_its_tests_need(dist):
     for needed in ("LICENSE", "dev", "tests/conftest.py", "tests/book/pytorch_tab.py",
                    "tests/book/README.md", "notebooks/rnn_scratch_torch.ipynb",
                    "requirements/lock.txt", "requirements/lock-nodeps.txt", "pyproject.toml",
-                   "d2lrnn/data/timemachine.txt"):
+                   "d2lrnn/data/timemachine.txt", "setup.py", "_d2lrnn_mxnet_hook.py"):
         assert needed in names, needed
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
@@ -114,6 +116,10 @@ def test_each_extra_installs_and_runs_outside_the_checkout(dist, extra, tmp_path
     corpus = tmp_path / "small.txt"
     corpus.write_text((ROOT / "d2lrnn" / "data" / "timemachine.txt").read_text()[:6_000])
     run(python, "-c", USE.format(backend=extra), cwd=tmp_path)
+    if extra == "mxnet":  # mxnet first, as a book cell may do: the wheel's start-up hook
+        out = run(python, "-c", "from mxnet import np, npx; npx.set_np(); import d2lrnn; "
+                  "print(np.ones(3).sum())", cwd=tmp_path).stdout
+        assert out.split() == ["3.0"], out
     train = run(venv / "bin" / "d2lrnn", "train", "--backend", extra, "--corpus", corpus,
                 "--epochs", "1", "--batch-size", "128", "--num-steps", "8", "--num-hiddens",
                 "8", "--out", tmp_path / "run", cwd=tmp_path)

@@ -14,96 +14,32 @@ What this module does, and no more:
    is pointed at ``LegacyNumpy``: a module object that forwards every attribute to numpy and
    answers the removed names from ``LEGACY``. So MXNet's run-time uses work too, and nobody
    else's numpy changes.
+
+Both live in ``d2lrnn._legacy_numpy`` (re-exported here), which the start-up hook
+``_d2lrnn_mxnet_hook`` uses too: d2lrnn installs a one-line ``d2lrnn-mxnet-hook.pth`` that puts
+the hook's finder on ``sys.meta_path``, so a plain ``import mxnet`` before any d2lrnn import
+(``from mxnet.gluon import nn``, as some of the book's sections begin) takes the same two steps.
+Beside a numpy before 1.24, which has every name MXNet reads, the hook leaves its import alone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.metadata
 import importlib.util
-import math
 import sys
 import types
-import warnings
-from collections.abc import Iterator
-from typing import Any
 
-import numpy
-
+from d2lrnn._legacy_numpy import LEGACY, LEGACY_NUMPY, LegacyNumpy, legacy_numpy_names
+from d2lrnn._legacy_numpy import import_with_legacy_numpy as _import_with_legacy_numpy
 from d2lrnn.core.checks import FrameworkUnavailableError
 from d2lrnn.core.install import install_hint
 
+__all__ = ["INSTALL", "LEGACY", "LEGACY_NUMPY", "REQUIRED", "LegacyNumpy", "check_version",
+           "import_mxnet", "legacy_numpy_names", "provide_distutils"]
+
 REQUIRED = "1.9"
 INSTALL = "pip install --no-deps mxnet==1.9.1 requests"  # beside numpy 2 (what ./dev does)
-
-# Names numpy 2 removed that MXNet 1.9.1 reads, with the values they had.
-LEGACY: dict[str, Any] = {
-    "PZERO": 0.0, "NZERO": -0.0, "PINF": math.inf, "NINF": -math.inf,
-    "NAN": math.nan, "NaN": math.nan, "Inf": math.inf, "Infinity": math.inf,
-    "infty": math.inf,
-    "bool": bool, "int": int, "float": float, "complex": complex, "object": object, "str": str,
-    "unicode": str, "bool8": numpy.bool_, "int0": numpy.intp, "float_": numpy.float64,
-    "complex_": numpy.complex128, "string_": numpy.bytes_, "unicode_": numpy.str_,
-    "alltrue": numpy.all, "sometrue": numpy.any, "product": numpy.prod,
-    "cumproduct": numpy.cumprod, "round_": numpy.round,
-    "trapz": getattr(numpy, "trapezoid", None),  # numpy 2 name; numpy 1.x still has trapz
-    "msort": lambda a: numpy.sort(a, axis=0),
-    "in1d": lambda ar1, ar2, assume_unique=False, invert=False: numpy.isin(
-        ar1, ar2, assume_unique=assume_unique, invert=invert).ravel(),
-    "asscalar": lambda a: a.item(),
-    "compat": types.SimpleNamespace(basestring=str, unicode=str, long=int,
-                                    integer_types=(int,)),
-}
-
-
-def _moved_to_numpy_financial(name: str) -> Any:
-    def removed(*args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"numpy.{name} was removed in numpy 1.20; use the "
-                                  f"numpy-financial package")
-    removed.__name__ = name
-    return removed
-
-
-# MXNet re-exports numpy's old financial functions; they only need to exist.
-LEGACY.update({name: _moved_to_numpy_financial(name)
-               for name in ("fv", "ipmt", "irr", "mirr", "nper", "npv", "pmt", "ppmt", "pv",
-                            "rate")})
-
-
-@contextlib.contextmanager
-def legacy_numpy_names() -> Iterator[list[str]]:
-    """Put the removed names back on ``numpy`` for the duration of the block."""
-    added = [name for name in LEGACY if name not in vars(numpy)]
-    for name in added:
-        setattr(numpy, name, LEGACY[name])
-    try:
-        yield added
-    finally:
-        for name in added:
-            vars(numpy).pop(name, None)
-
-
-class LegacyNumpy(types.ModuleType):
-    """numpy, plus the names in LEGACY, for MXNet's modules only."""
-
-    def __init__(self) -> None:
-        super().__init__("numpy", "numpy as MXNet 1.9.1 expects it (see d2lrnn.mxnet.compat)")
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)
-                value = getattr(numpy, name)
-        except AttributeError:
-            if name not in LEGACY:
-                raise
-            value = LEGACY[name]
-        setattr(self, name, value)  # cache: the next lookup is a plain attribute
-        return value
-
-
-_LEGACY_NUMPY = LegacyNumpy()
 
 
 def check_version() -> str:
@@ -144,12 +80,4 @@ def import_mxnet() -> types.ModuleType:
     if "mxnet" not in sys.modules:
         check_version()
         provide_distutils()
-        with legacy_numpy_names(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            importlib.import_module("mxnet")
-    for name, module in list(sys.modules.items()):
-        if name == "mxnet" or name.startswith("mxnet."):
-            for attr, value in list(vars(module).items()):
-                if value is numpy:
-                    setattr(module, attr, _LEGACY_NUMPY)
-    return sys.modules["mxnet"]
+    return _import_with_legacy_numpy()
