@@ -12,13 +12,18 @@ Differences from the book's library, on purpose:
 - ``RNN(cell, time_major=True, ...)`` (``layers``): Keras 3 removed ``time_major``; this layer
   accepts it (the book's rnn-concise cell uses it) and transposes around
   ``tf.keras.layers.RNN``.
-- ``RNNModel.begin_state`` accepts the book's ``dtype=`` (Keras 3 cells do not).
+- ``RNNModel.begin_state`` accepts the book's ``dtype=`` (Keras 3 cells do not), and
+  ``RNNModel`` carries any layer's state (``[H]``, an LSTM's ``[H, C]``, one per stacked cell,
+  a ``Bidirectional``'s two directions: ``layers``).
+- ``predict_ch8`` steps a ``tf.function`` of the model (compiled once per model), not the
+  eager model.
 """
 
 from __future__ import annotations
 
 import contextlib
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +32,7 @@ import tensorflow as tf
 from d2lrnn.classic import common as _common
 from d2lrnn.classic import train as _train
 from d2lrnn.classic.tensorflow.layers import RNN as _RNN
-from d2lrnn.classic.tensorflow.layers import CellView as _CellView
+from d2lrnn.classic.tensorflow.layers import initial_state as _initial_state
 from d2lrnn.core.checks import instance as _instance
 from d2lrnn.tensorflow import tensors as _tensors
 from d2lrnn.tensorflow.device import try_gpu as _try_gpu
@@ -80,7 +85,12 @@ class RNNModelScratch:
 
 class RNNModel(tf.keras.layers.Layer):
     """The RNN model (a Keras RNN layer and a dense output layer). Logits come out time-major,
-    (num_steps * batch_size, vocab_size), as on the other frameworks."""
+    (num_steps * batch_size, vocab_size), as on the other frameworks. The layer:
+    ``d2l.RNN(cell, time_major=True, return_sequences=True, return_state=True)`` as the book's
+    cells build it (over a ``GRUCell``, an ``LSTMCell``, ``StackedRNNCells``...), a batch-major
+    Keras 3 RNN layer, or ``tf.keras.layers.Bidirectional`` of one; the state is the layer's
+    own (``d2lrnn.classic.tensorflow.layers``: ``[H]``, ``[H, C]``, one list per stacked
+    cell, forward then backward)."""
 
     def __init__(self, rnn_layer: Any, vocab_size: int, **kwargs: Any) -> None:
         vocab_size = _check_rnn_layer(rnn_layer, vocab_size)
@@ -100,18 +110,18 @@ class RNNModel(tf.keras.layers.Layer):
         output = self.dense(tf.reshape(Y, (-1, Y.shape[-1])))
         return output, state
 
-    def begin_state(self, *args: Any, **kwargs: Any) -> Any:
-        cell = self.rnn.cell
-        if not isinstance(cell, _CellView):
-            cell = _CellView(cell)  # Keras 3 cells take no dtype
-        return cell.get_initial_state(*args, **kwargs)
+    def begin_state(self, batch_size: int | None = None, dtype: Any = None) -> list[Any]:
+        """The zero state for ``batch_size`` sequences, as the layer takes and returns it
+        (``dtype``: the book's argument, which Keras 3 cells no longer take)."""
+        return _initial_state(self.rnn, batch_size, dtype)
 
 
 def _check_rnn_layer(rnn_layer: Any, vocab_size: Any) -> int:
     """``RNNModel``'s arguments: a Keras RNN layer returning its sequences and its state."""
     vocab_size = _common.check_vocab_size(vocab_size)
     _instance("rnn_layer", rnn_layer, "a layer")
-    if not hasattr(rnn_layer, "cell") or not callable(rnn_layer):
+    layer = getattr(rnn_layer, "forward_layer", rnn_layer)  # a Bidirectional's forward RNN
+    if not hasattr(layer, "cell") or not callable(rnn_layer):
         hint = (" (a cell: wrap it in a layer)" if hasattr(rnn_layer, "state_size") else "")
         raise TypeError(f"rnn_layer must be a Keras RNN layer such as d2l.RNN(cell, "
                         f"time_major=True, return_sequences=True, return_state=True); got "
@@ -194,11 +204,44 @@ class _Hooks(_train.Ch8Hooks):
         return self._eager_step(net, X, Y, state, loss, updater)
 
     def predict_step(self, net, token, state, device):
-        y, state = net(tf.constant([[token]]), state)
+        y, state = _decode(net)(tf.constant([[token]]), state)
         return int(tf.argmax(y, axis=1)[0]), state
 
 
 _hooks = _Hooks()
+_decoders: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_EAGER = object()  # in _decoders: this model is stepped eagerly
+
+
+def _decode(net: Any) -> Callable[..., Any]:
+    """``net`` compiled once per model (and state structure) for one-token steps
+    (``predict_ch8``): an eager call of a Keras RNN layer costs tens of milliseconds per token,
+    more than training when train_ch8 predicts every 10 epochs. A model not built yet steps
+    eagerly (its first call creates its variables); one that cannot be traced (or hashed) is
+    stepped eagerly from then on."""
+    try:
+        fn = _decoders.get(net)
+    except TypeError:  # an unhashable model
+        return net
+    if fn is _EAGER or not getattr(net, "built", True):
+        return net
+    if fn is None:
+        model = weakref.ref(net)  # the cache keeps no model alive
+
+        def call(X: Any, state: Any) -> Any:
+            with _unrolled_iteration():
+                return tf.autograph.experimental.do_not_convert(model())(X, state)
+        compiled = tf.function(call)
+
+        def fn(X: Any, state: Any) -> Any:
+            try:
+                return compiled(X, state)
+            except (TypeError, ValueError, NotImplementedError, AttributeError,
+                    tf.errors.OperatorNotAllowedInGraphError):
+                _decoders[model()] = _EAGER  # e.g. Python control flow on a value
+                return model()(X, state)
+        _decoders[net] = fn
+    return fn
 
 
 # the TensorFlow tab's signatures: no device (a strategy for train_ch8)
