@@ -39,6 +39,16 @@ _fits = _run_section.record_fits()
 get_ipython().display_formatter.formatters['text/plain'].pprint = False
 del _ilu, _spec"""
 
+#: a ``prelude`` for a torch notebook whose cells train in their own loop (the older edition's
+#: ``train_ch8``/``train_seq2seq`` cells): torch's thread count as d2lrnn's Trainer would set it
+#: (``D2LRNN_TORCH_THREADS``, one thread in the suite: two stall on a shared machine)
+TORCH_THREADS = """\
+import torch as _torch
+from d2lrnn import config as _config
+if _config.torch_threads():
+    _torch.set_num_threads(_config.torch_threads())
+del _torch, _config"""
+
 REPORT = """\
 import json as _json, numpy as _onp
 print(_json.dumps({{_e: _run_section.plain(eval(_e, {{**globals(), 'onp': _onp, '_fits': _fits}}))

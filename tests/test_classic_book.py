@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import load_by_path
-from notebook_run import kernel_env, run_notebook, shown, shows_image
+from notebook_run import TORCH_THREADS, kernel_env, run_notebook, shown, shows_image
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = Path(__file__).parent / "book" / "classic"
@@ -40,7 +40,8 @@ def run_tab(section: str, tab: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # may set it before the cells; the cells themselves are the book's.
     run = run_notebook(
         path, tmp_path, timeout=900,
-        prelude=f"from d2lrnn.classic import {fw} as _seeded\n_seeded.seed(0)\ndel _seeded",
+        prelude=f"from d2lrnn.classic import {fw} as _seeded\n_seeded.seed(0)\ndel _seeded"
+        + ("\n" + TORCH_THREADS if fw == "torch" else ""),
         edit=lambda cell: cell.replace("num_epochs, lr = 500, 1",
                                        f"num_epochs, lr = {EPOCHS}, 1"))
     cells = [c for c in run.notebook.cells if c.cell_type == "code"]

@@ -45,3 +45,20 @@ def test_device_helpers_in_one_module_per_backend(backend, d2l):
 
 def test_tab_only_names_are_declared_for_each_backend():
     assert set(names.CURRENT_TAB_ONLY) == set(BACKENDS)
+
+
+@pytest.mark.parametrize("section", names.CLASSIC_IMPLEMENTED)
+def test_classic_section_names_on_every_backend(section, backend):
+    d2l = importlib.import_module(f"d2lrnn.classic.{backend}")
+    missing = [n for n in names.CLASSIC[section] if not hasattr(d2l, n)]
+    assert not missing, f"d2lrnn.classic.{backend} lacks {missing} used by section {section!r}"
+
+
+def test_classic_exports_are_the_declared_surface(backend):
+    d2l = importlib.import_module(f"d2lrnn.classic.{backend}")
+    assert sorted(d2l.__all__) == names.classic_exports(backend)
+    missing = [n for n in d2l.__all__ if not hasattr(d2l, n)]
+    assert not missing, missing
+    modules = [n for n in d2l.__all__ if isinstance(getattr(d2l, n), types.ModuleType)
+               and getattr(d2l, n).__name__.startswith("d2lrnn")]
+    assert not modules, f"submodules exported: {modules}"

@@ -8,10 +8,12 @@ its own, and only when it is imported.
 
 Layout: one package per framework (``torch/``, ``mxnet/``, ``tensorflow/``, ``jax/``), each an
 ``__init__.py`` that assembles the book's surface (``d2lrnn/core/names.py``) and one module per
-chapter with that framework's own code (``ch8.py``; chapter 9 becomes ``ch9.py`` beside it).
+chapter with that framework's own code (``ch8.py``; ``ch9.py``: the encoder-decoder and seq2seq).
 Framework-free and written once: ``common.py`` (the assembly, the data section, the scratch
-model's frame), ``train.py`` (the loops over each framework's hooks), ``text.py`` (the text
-pipeline), ``utils.py`` (``Timer``, ``Accumulator``, ``Animator``).
+model's frame), ``train.py`` (the chapter 8 loops over each framework's hooks), ``seq2seq.py``
+(chapter 9's ``train_seq2seq``/``predict_seq2seq`` loops and checks), ``nmt.py`` (the
+translation data), ``text.py`` (the text pipeline), ``utils.py`` (``Timer``, ``Accumulator``,
+``Animator``).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ edition's, a FloatingPointError), read from the per-minibatch losses the loop al
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -80,6 +81,11 @@ class Ch8Hooks:
         """``device`` if this framework can place arrays on it, else a TypeError/ValueError
         naming it (called once per train_ch8 / predict_ch8 call)."""
         return device
+
+    def running(self) -> contextlib.AbstractContextManager[Any]:
+        """The context ``train_ch8`` trains in (torch: its thread count, ``D2LRNN_TORCH_THREADS``,
+        as a Trainer fits)."""
+        return contextlib.nullcontext()
 
 
 #: The Animator of the last ``train_ch8`` run (``last_animator.save('ppl.png')`` headless).
@@ -252,21 +258,22 @@ def train_ch8(hooks: Ch8Hooks, net: Any, train_iter: Iterable[Any], vocab: Any, 
         return predict_ch8(hooks, prefix, 50, net, vocab, device)
 
     ppl = speed = math.nan
-    try:
-        for epoch in range(epochs):
-            try:
-                ppl, speed = train_epoch_ch8(hooks, net, train_iter, loss, updater, device,
-                                             use_random_iter)
-            except TrainingDivergedError as err:
-                raise TrainingDivergedError(
-                    f"{err} in epoch {epoch + 1} (of {epochs}). The gradients exploded: train "
-                    f"with a smaller lr (now {lr:g}; the book's is 1)") from None
-            if (epoch + 1) % 10 == 0:
-                if hooks.print_every_10:
-                    print(predict("time traveller"))
-                animator.add(epoch + 1, [ppl])
-    finally:
-        animator.flush()
+    with hooks.running():
+        try:
+            for epoch in range(epochs):
+                try:
+                    ppl, speed = train_epoch_ch8(hooks, net, train_iter, loss, updater, device,
+                                                 use_random_iter)
+                except TrainingDivergedError as err:
+                    raise TrainingDivergedError(
+                        f"{err} in epoch {epoch + 1} (of {epochs}). The gradients exploded: "
+                        f"train with a smaller lr (now {lr:g}; the book's is 1)") from None
+                if (epoch + 1) % 10 == 0:
+                    if hooks.print_every_10:
+                        print(predict("time traveller"))
+                    animator.add(epoch + 1, [ppl])
+        finally:
+            animator.flush()
     name = device_name if device_name is not None else str(device)
     print(f"perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {name}")
     print(predict("time traveller"))

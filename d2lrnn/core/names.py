@@ -98,11 +98,22 @@ CLASSIC: dict[str, tuple[str, ...]] = {
     "rnn-concise": ("RNNModel", "load_data_time_machine", "predict_ch8", "train_ch8",
                     "try_gpu"),
     # chapter 9, "Modern Recurrent Neural Networks"
+    "gru": ("RNNModel", "RNNModelScratch", "load_data_time_machine", "normal", "train_ch8",
+            "try_gpu", "zeros"),
+    "lstm": ("RNNModel", "RNNModelScratch", "load_data_time_machine", "train_ch8", "try_gpu",
+             "zeros"),
+    "deep-rnn": ("RNNModel", "load_data_time_machine", "train_ch8", "try_gpu"),
+    "bi-rnn": ("RNNModel", "load_data_time_machine", "train_ch8", "try_gpu"),
     "machine-translation-and-dataset": (
         "DATA_HUB", "DATA_URL", "Vocab", "astype", "build_array_nmt", "download_extract",
         "int32", "load_array", "load_data_nmt", "plt", "preprocess_nmt", "read_data_nmt",
         "reduce_sum", "set_figsize", "show_list_len_pair_hist", "tensor", "tokenize_nmt",
         "truncate_pad"),
+    "encoder-decoder": ("Decoder", "Encoder", "EncoderDecoder"),
+    "seq2seq": ("Accumulator", "Animator", "Decoder", "Encoder", "EncoderDecoder",
+                "MaskedSoftmaxCELoss", "Seq2SeqEncoder", "Timer", "bleu", "concat",
+                "grad_clipping", "load_data_nmt", "ones", "predict_seq2seq", "sequence_mask",
+                "train_seq2seq", "truncate_pad", "try_gpu", "zeros"),
 }
 CLASSIC_IMPLEMENTED = tuple(CLASSIC)
 

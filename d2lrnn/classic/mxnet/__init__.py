@@ -1,17 +1,20 @@
-"""``from d2lrnn.classic import mxnet as d2l``: the older edition's chapter 8 on MXNet 1.9.1
-(numpy interface), beside numpy 2 (see ``d2lrnn.mxnet.compat``).
+"""``from d2lrnn.classic import mxnet as d2l``: the older edition's chapters 8 and 9 on MXNet
+1.9.1 (numpy interface), beside numpy 2 (see ``d2lrnn.mxnet.compat``).
 
 The book's surface (``names.classic_exports("mxnet")``) is assembled here from MXNet's own
-modules (``ch8``: the models, ``autograd.record()`` steps, clipping), the current edition's
-tensor aliases and device helpers, and what the four frameworks share
-(``d2lrnn.classic.common``).
+modules (``ch8``: the models, ``autograd.record()`` steps, clipping; ``ch9``: the
+encoder-decoder Blocks, the masked loss, the seq2seq steps), the current edition's tensor
+aliases and device helpers, and what the four frameworks share (``d2lrnn.classic.common``,
+``.seq2seq``).
 """
 
 from __future__ import annotations
 
 from d2lrnn.classic import common as _common
 from d2lrnn.classic.mxnet import ch8 as _ch8
+from d2lrnn.classic.mxnet import ch9 as _ch9
 from d2lrnn.classic.mxnet.ch8 import _Hooks, _hooks  # noqa: F401  (train_ch8's; tests patch)
+from d2lrnn.classic.mxnet.ch9 import _seq2seq_hooks  # noqa: F401  (tests call the loops)
 from d2lrnn.core import names as _names
 from d2lrnn.core.random import backend_seed as _backend_seed
 from d2lrnn.mxnet import device as _device
@@ -20,5 +23,5 @@ from d2lrnn.mxnet import tensors as _tensors
 BACKEND = "mxnet"
 seed = _backend_seed(lambda n: __import__("mxnet").random.seed(n), "MXNet's own generator")
 
-_common.assemble(globals(), own=[_ch8], tensors=_tensors, device=_device)
+_common.assemble(globals(), own=[_ch8, _ch9], tensors=_tensors, device=_device)
 __all__ = _names.classic_exports(BACKEND)  # the declared surface (d2lrnn/core/names.py)

@@ -15,6 +15,7 @@ from d2lrnn.classic import train as _train
 from d2lrnn.core.checks import instance as _instance
 from d2lrnn.torch import tensors as _tensors
 from d2lrnn.torch.tensors import one_hot_float as _one_hot_float
+from d2lrnn.torch.threads import fitting_threads
 
 # -- helpers from earlier chapters that chapter 8 uses ---------------------------------------
 sinh, cosh, sigmoid = torch.sinh, torch.cosh, torch.sigmoid
@@ -178,6 +179,12 @@ class _Hooks(_train.Ch8Hooks):
             updater(batch_size=1)  # the loss is already a mean
         return l.detach(), state
 
+    def running(self) -> Any:
+        # torch's own thread count, as the edition's library; D2LRNN_TORCH_THREADS=1 on a
+        # machine shared with other work, where two threads stall at every barrier (a concise
+        # GRU's epoch measured 24x slower with two than with one under load: torch/threads.py)
+        return fitting_threads()
+
     def predict_step(self, net, token, state, device):
         with torch.no_grad():
             y, state = net(torch.tensor([[token]], device=device), state)
@@ -185,7 +192,4 @@ class _Hooks(_train.Ch8Hooks):
 
 
 _hooks = _Hooks()
-# train_ch8 runs with torch's own thread count, as the edition's library and the section's own
-# train_ch8 (the Trainer's one thread on small machines, torch/threads.py, costs this 512-unit
-# model ~1.4x on a quiet 2-CPU machine: benchmarks/classic_bench.py)
 predict_ch8, train_epoch_ch8, train_ch8 = _train.book_functions(_hooks)

@@ -1,0 +1,28 @@
+"""The book's (older edition) section 'deep-rnn', pytorch tab, transcribed by transcribe.py."""
+# ruff: noqa
+def _show(value):  # what a notebook shows for a cell ending in an expression
+    if value is not None:
+        print(repr(value))
+
+
+# %% cell 1
+from d2lrnn.classic import torch as d2l
+import torch
+from torch import nn
+
+batch_size, num_steps = 32, 35
+train_iter, vocab = d2l.load_data_time_machine(batch_size, num_steps)
+
+
+# %% cell 2
+vocab_size, num_hiddens, num_layers = len(vocab), 256, 2
+num_inputs = vocab_size
+device = d2l.try_gpu()
+lstm_layer = nn.LSTM(num_inputs, num_hiddens, num_layers)
+model = d2l.RNNModel(lstm_layer, len(vocab))
+model = model.to(device)
+
+
+# %% cell 3
+num_epochs, lr = 500, 2
+_show((d2l.train_ch8(model, train_iter, vocab, lr, num_epochs, device)))
