@@ -73,9 +73,9 @@ def test_bad_setting_names_itself(monkeypatch, value):
         fit_and_watch()
 
 
-def test_classic_train_ch8_keeps_torchs_count(monkeypatch, two_threads):
-    """The older edition's train_ch8 runs with torch's own count, as the edition's library and
-    the section's own train_ch8 cells do (the setting is the Trainer's)."""
+def test_classic_train_ch8_uses_the_setting(monkeypatch, two_threads):
+    """The older edition's train_ch8 trains with the Trainer's count (D2LRNN_TORCH_THREADS;
+    torch's own when unset) and gives torch's count back afterwards."""
     import contextlib
     import io
 
@@ -90,9 +90,12 @@ def test_classic_train_ch8_keeps_torchs_count(monkeypatch, two_threads):
         return step(self, *args)
     monkeypatch.setattr(classic._Hooks, "step", watched)
     monkeypatch.setattr(classic_train.Animator, "flush", lambda self: None)  # no drawing
-    monkeypatch.setenv("D2LRNN_TORCH_THREADS", "1")
     train_iter, vocab = classic.load_data_time_machine(8, 5, max_tokens=400)
     net = classic.RNNModel(torch.nn.RNN(len(vocab), 8), vocab_size=len(vocab))
-    with contextlib.redirect_stdout(io.StringIO()):
-        classic.train_ch8(net, train_iter, vocab, 1, 1, classic.cpu())
-    assert seen and set(seen) == {2}
+    for setting, want in (("1", {1}), ("0", {2})):
+        monkeypatch.setenv("D2LRNN_TORCH_THREADS", setting)
+        seen.clear()
+        with contextlib.redirect_stdout(io.StringIO()):
+            classic.train_ch8(net, train_iter, vocab, 1, 1, classic.cpu())
+        assert seen and set(seen) == want, (setting, seen)
+        assert torch.get_num_threads() == 2
