@@ -44,12 +44,19 @@ def load_backend(name: str) -> ModuleType:
 def __getattr__(name: str) -> ModuleType:
     # `from d2lrnn import torch` imports the submodule; a near miss such as
     # `from d2lrnn import pytorch` gets an error that says what to write instead.
+    return _backend_attr(__name__, name)
+
+
+def _backend_attr(package: str, name: str) -> ModuleType:
+    """A package's module ``__getattr__`` (``d2lrnn``'s, ``d2lrnn.classic``'s): a backend's
+    name imports ``<package>.<name>``; a near miss of one raises ImportError with the
+    ValueError's message of ``check_backend``; any other name, AttributeError."""
     if name in BACKENDS:
-        return importlib.import_module(f"d2lrnn.{name}")
+        return importlib.import_module(f"{package}.{name}")
     if not name.startswith("_") and (name.lower() in _ALIASES or difflib.get_close_matches(
             name.lower(), BACKENDS, n=1, cutoff=0.75)):
-        raise ImportError(str(_unknown(name)), name=f"d2lrnn.{name}")
-    raise AttributeError(f"module 'd2lrnn' has no attribute {name!r}")
+        raise ImportError(str(_unknown(name)), name=f"{package}.{name}")
+    raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
 
 def _unknown(name: str) -> ValueError:

@@ -26,6 +26,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from d2lrnn import BACKENDS, __version__, check_backend, config
@@ -144,6 +145,18 @@ class StopOnInterrupt:
             signal.signal(signal.SIGINT, self.previous)
 
 
+def train_into(out: str, progress: Any, train: Callable[[Callable[[Any], None]], Any]
+               ) -> tuple[Any, str]:
+    """``train(on_start)`` under ``progress``, a first Ctrl-C stopping it after the current
+    batch (``on_start`` attaches the trainer: ``StopOnInterrupt``); then the folder ``out`` is
+    made: the run and the checkpoint's path, ``out/model.npz``."""
+    stop = StopOnInterrupt()
+    with stop, progress:
+        run = train(stop.attach)
+    os.makedirs(out, exist_ok=True)
+    return run, os.path.join(out, "model.npz")
+
+
 def read_prefix(prefix: str) -> str:
     """The prefix as the corpus reads text (lower case, non-letters as one space), with one
     note line on stderr when that changed it."""
@@ -203,11 +216,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     prefix = read_prefix(args.prefix)
     progress, on_epoch = _progress(args.epochs, f"train {args.backend}")
-    stop = StopOnInterrupt()
-    with stop, progress:
-        run = train(args.backend, on_epoch=on_epoch, on_start=stop.attach, **_hparams(args))
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "model.npz")
+    run, path = train_into(args.out, progress, lambda on_start: train(
+        args.backend, on_epoch=on_epoch, on_start=on_start, **_hparams(args)))
     if run.trainer.stopped_at is not None:
         return save_partial(run, run.vocab, path, "train", args.epochs)
     last = run.metrics[-1]

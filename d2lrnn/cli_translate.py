@@ -126,17 +126,13 @@ def _load(args: argparse.Namespace) -> Any:
 
 def _train(args: argparse.Namespace, translation: Any) -> Any:
     """The book's run; the Run, or 130 after a Ctrl-C (a partial checkpoint saved)."""
-    from d2lrnn.cli import StopOnInterrupt, _progress, save_partial
+    from d2lrnn.cli import _progress, save_partial, train_into
     from d2lrnn.core import checkpoint
 
     progress, on_epoch = _progress(args.epochs, f"translate {args.backend}",
                                    ("train_loss", "val_loss"))
-    stop = StopOnInterrupt()
-    with stop, progress:
-        run = translation.train(args.backend, epochs=args.epochs, seed=args.seed,
-                                on_epoch=on_epoch, on_start=stop.attach)
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "model.npz")
+    run, path = train_into(args.out, progress, lambda on_start: translation.train(
+        args.backend, epochs=args.epochs, seed=args.seed, on_epoch=on_epoch, on_start=on_start))
     if run.trainer.stopped_at is not None:
         return save_partial(run, run.vocabs, path, "translate", args.epochs)
     last = run.metrics[-1]

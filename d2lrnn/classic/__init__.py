@@ -18,11 +18,10 @@ translation data), ``text.py`` (the text pipeline), ``utils.py`` (``Timer``, ``A
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from types import ModuleType
 
-from d2lrnn import _ALIASES, BACKENDS, check_backend
+from d2lrnn import _backend_attr, check_backend
 
 
 def load_backend(name: str) -> ModuleType:
@@ -33,12 +32,4 @@ def load_backend(name: str) -> ModuleType:
 def __getattr__(name: str) -> ModuleType:
     # `from d2lrnn.classic import torch` imports the submodule; a near miss such as
     # `from d2lrnn.classic import pytorch` says what to write instead.
-    if name in BACKENDS:
-        return importlib.import_module(f"d2lrnn.classic.{name}")
-    if not name.startswith("_") and (name.lower() in _ALIASES or difflib.get_close_matches(
-            name.lower(), BACKENDS, n=1, cutoff=0.75)):
-        try:
-            check_backend(name)
-        except ValueError as err:
-            raise ImportError(str(err), name=f"d2lrnn.classic.{name}") from None
-    raise AttributeError(f"module 'd2lrnn.classic' has no attribute {name!r}")
+    return _backend_attr(__name__, name)

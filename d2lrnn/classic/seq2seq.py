@@ -25,11 +25,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from d2lrnn.classic.nmt import truncate_pad
-from d2lrnn.classic.train import MAX_LR, _host, epochs_to_run
+from d2lrnn.classic.train import MAX_LR, _host, check_epoch_iter, epochs_to_run
 from d2lrnn.classic.utils import Accumulator, Animator, Timer
 from d2lrnn.core.checks import boolean, instance, positive_int, positive_number, short_repr
 from d2lrnn.core.encdec import check_encoder_decoder
@@ -195,14 +195,8 @@ def check_batch(batch: Any, sizes: tuple[int | None, int | None], tgt_len: int) 
 
 def check_data_iter(data_iter: Any, num_epochs: int) -> None:
     """An iterable of minibatches that can be iterated once per epoch."""
-    if isinstance(data_iter, (str, bytes)) or not isinstance(data_iter, Iterable):
-        raise TypeError(f"data_iter must be an iterable of minibatches (X, X_valid_len, Y, "
-                        f"Y_valid_len), e.g. the iterator of d2l.load_data_nmt; got "
-                        f"{short_repr(data_iter)} ({type(data_iter).__name__})")
-    if isinstance(data_iter, Iterator) and num_epochs > 1:
-        raise TypeError(f"data_iter is a {type(data_iter).__name__}, used up after one epoch, "
-                        f"and num_epochs={num_epochs}: pass something that can be iterated "
-                        "again each epoch (the iterator of d2l.load_data_nmt, or a list)")
+    check_epoch_iter(data_iter, num_epochs, "data_iter",
+                     "minibatches (X, X_valid_len, Y, Y_valid_len)", "load_data_nmt", "a list")
 
 
 def check_sentence(src_sentence: Any) -> str:

@@ -141,15 +141,22 @@ def predict_ch8(hooks: Ch8Hooks, prefix: str, num_preds: int, net: Any, vocab: A
 
 def check_train_iter(train_iter: Any, num_epochs: int) -> None:
     """An iterable of (X, Y) minibatches that can be iterated once per epoch."""
-    if isinstance(train_iter, (str, bytes)) or not isinstance(train_iter, Iterable):
-        raise TypeError(f"train_iter must be an iterable of (X, Y) minibatches, e.g. the "
-                        f"iterator of d2l.load_data_time_machine; got "
-                        f"{short_repr(train_iter)} ({type(train_iter).__name__})")
-    if isinstance(train_iter, Iterator) and num_epochs > 1:
-        raise TypeError(f"train_iter is a {type(train_iter).__name__}, used up after one "
-                        f"epoch, and num_epochs={num_epochs}: pass something that can be "
-                        "iterated again each epoch (the iterator of d2l.load_data_time_machine, "
-                        "or a list of minibatches)")
+    check_epoch_iter(train_iter, num_epochs, "train_iter", "(X, Y) minibatches",
+                     "load_data_time_machine", "a list of minibatches")
+
+
+def check_epoch_iter(value: Any, num_epochs: int, name: str, minibatches: str, loader: str,
+                     a_list: str) -> None:
+    """``value``, the argument ``name``: an iterable of ``minibatches`` (what the message
+    calls them) that can be iterated once per epoch, e.g. the iterator of ``d2l.<loader>``,
+    or ``a_list``; else a TypeError that says so."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be an iterable of {minibatches}, e.g. the iterator of "
+                        f"d2l.{loader}; got {short_repr(value)} ({type(value).__name__})")
+    if isinstance(value, Iterator) and num_epochs > 1:
+        raise TypeError(f"{name} is a {type(value).__name__}, used up after one epoch, and "
+                        f"num_epochs={num_epochs}: pass something that can be iterated again "
+                        f"each epoch (the iterator of d2l.{loader}, or {a_list})")
 
 
 def _host(x: Any) -> np.ndarray:

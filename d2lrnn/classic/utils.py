@@ -13,17 +13,14 @@ Figures are ``matplotlib.figure.Figure`` objects on the Agg canvas, never ``pypl
 
 from __future__ import annotations
 
-import io
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from d2lrnn.core.atomic import atomic_write
-from d2lrnn.core.board import _in_notebook, show_png
+from d2lrnn.core.board import PngPlot, _in_notebook, show_png
 from d2lrnn.core.plot import set_axes
 
 
@@ -74,7 +71,7 @@ class Accumulator:
         return self.data[idx]
 
 
-class Animator:
+class Animator(PngPlot):
     """For plotting data in animation (the book's API; see the module docstring)."""
 
     def __init__(self, xlabel: str | None = None, ylabel: str | None = None,
@@ -146,17 +143,9 @@ class Animator:
             ax.plot(x, y, fmt)
         self.config_axes()
 
-    def png(self) -> bytes:
+    def drawn_figure(self) -> Any:
         self.draw()
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=100)
-        self.renders += 1
-        return buf.getvalue()
-
-    def save(self, path: str | os.PathLike) -> str:
-        """Write the plot to ``path`` as PNG (atomically); works headless."""
-        png = self.png()
-        return atomic_write(path, lambda f: f.write(png))
+        return self.fig
 
     def show(self) -> None:
         """Render into the notebook cell (updating one output), if there is one."""

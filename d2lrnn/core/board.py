@@ -25,6 +25,28 @@ from typing import Any
 from d2lrnn.core.atomic import atomic_write
 
 
+class PngPlot:
+    """``png()`` and ``save(path)`` of a plot (``ProgressBoard``, the classic ``Animator``):
+    the figure that ``drawn_figure()`` returns, as PNG bytes; each counts in ``renders``."""
+
+    renders: int
+
+    def drawn_figure(self) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define drawn_figure()")
+
+    def png(self) -> bytes:
+        buf = io.BytesIO()
+        self.drawn_figure().savefig(buf, format="png", dpi=100)
+        self.renders += 1
+        return buf.getvalue()
+
+    def save(self, path: str | os.PathLike) -> str:
+        """Write the plot to ``path`` as PNG (atomically; works headless) and return the
+        path."""
+        png = self.png()
+        return atomic_write(path, lambda f: f.write(png))
+
+
 def show_png(png: bytes, handle: Any) -> Any:
     """Show PNG bytes in the notebook cell: a new output the first time (``handle`` None),
     then updates of that same output. Returns the handle to pass next time."""
@@ -45,7 +67,7 @@ def _in_notebook() -> bool:
     return ip is not None and getattr(ip, "kernel", None) is not None
 
 
-class ProgressBoard:
+class ProgressBoard(PngPlot):
     """Plot data points; ``draw(x, y, label, every_n)`` averages each ``every_n`` points."""
 
     def __init__(self, xlabel: str | None = None, ylabel: str | None = None,
@@ -124,16 +146,8 @@ class ProgressBoard:
         fig.tight_layout()
         return fig
 
-    def png(self) -> bytes:
-        buf = io.BytesIO()
-        self.figure().savefig(buf, format="png", dpi=100)
-        self.renders += 1
-        return buf.getvalue()
-
-    def save(self, path: str | os.PathLike) -> str:
-        """Write the plot to ``path`` as PNG (atomically) and return the path."""
-        png = self.png()
-        return atomic_write(path, lambda f: f.write(png))
+    def drawn_figure(self) -> Any:
+        return self.figure()
 
     def show(self) -> None:
         """Render into the notebook cell (updating the same output), if there is one."""

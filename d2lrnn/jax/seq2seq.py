@@ -97,8 +97,10 @@ class EncoderDecoder(Classifier):
         return outputs, (attention_weights, enc_attention_weights)
 
 
-class Seq2SeqEncoder(Encoder):
-    """The RNN encoder for sequence-to-sequence learning."""
+class EmbeddingGRU(nn.Module):
+    """What the seq2seq encoder and decoder share (also the older edition's JAX encoder): the
+    fields, their check, and the layers ``embedding`` (``vocab_size`` tokens of
+    ``embed_size``) and ``rnn``, a stacked GRU (``num_layers`` layers of ``num_hiddens``)."""
 
     vocab_size: int
     embed_size: int
@@ -113,6 +115,10 @@ class Seq2SeqEncoder(Encoder):
     def setup(self) -> None:
         self.embedding = nn.Embed(self.vocab_size, self.embed_size)
         self.rnn = GRU(self.num_hiddens, self.num_layers, self.dropout)
+
+
+class Seq2SeqEncoder(EmbeddingGRU, Encoder):
+    """The RNN encoder for sequence-to-sequence learning."""
 
     def __call__(self, X: jax.Array, *args: Any, training: bool = False
                  ) -> tuple[jax.Array, jax.Array]:
@@ -125,25 +131,14 @@ class Seq2SeqEncoder(Encoder):
         return outputs, state
 
 
-class Seq2SeqDecoder(Decoder):
+class Seq2SeqDecoder(EmbeddingGRU, Decoder):
     """The RNN decoder for sequence to sequence learning (the book's cell in the section; the
     book does not save it): the embedded target tokens, each concatenated with the context
     (the encoder's top-layer output at its last step), through a stacked GRU started from the
     encoder's final states, then a dense layer."""
 
-    vocab_size: int
-    embed_size: int
-    num_hiddens: int
-    num_layers: int
-    dropout: float = 0
-
-    def __post_init__(self) -> None:
-        encdec.check_encoder_args(self.vocab_size, self.embed_size)
-        super().__post_init__()
-
     def setup(self) -> None:
-        self.embedding = nn.Embed(self.vocab_size, self.embed_size)
-        self.rnn = GRU(self.num_hiddens, self.num_layers, self.dropout)
+        super().setup()
         self.dense = nn.Dense(self.vocab_size)
 
     def init_state(self, enc_all_outputs: Any, *args: Any) -> Any:

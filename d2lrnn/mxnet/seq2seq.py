@@ -34,6 +34,15 @@ class EncoderDecoder(encdec.EncoderDecoderBase, Classifier):
     ops = tensors
 
 
+def _embedding_and_gru(module: nn.Block, vocab_size: int, embed_size: int, num_hiddens: int,
+                      num_layers: int, dropout: float) -> None:
+    """The layers the seq2seq encoder and decoder share: ``module.embedding`` (``vocab_size``
+    tokens of ``embed_size``) and ``module.rnn``, a stacked GRU of ``num_layers`` layers of
+    ``num_hiddens`` units over the embeddings."""
+    module.embedding = nn.Embedding(vocab_size, embed_size)
+    module.rnn = GRU(num_hiddens, num_layers, dropout)
+
+
 class Seq2SeqEncoder(Encoder):
     """The RNN encoder for sequence-to-sequence learning (Xavier-initialized)."""
 
@@ -41,8 +50,7 @@ class Seq2SeqEncoder(Encoder):
                  dropout: float = 0) -> None:
         encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        _embedding_and_gru(self, vocab_size, embed_size, num_hiddens, num_layers, dropout)
         self.initialize(init.Xavier())
 
     def forward(self, X: Any, *args: Any) -> tuple[Any, Any]:
@@ -65,8 +73,7 @@ class Seq2SeqDecoder(Decoder):
                  dropout: float = 0) -> None:
         encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        _embedding_and_gru(self, vocab_size, embed_size, num_hiddens, num_layers, dropout)
         self.dense = nn.Dense(vocab_size, flatten=False)
         self.initialize(init.Xavier())
 

@@ -78,6 +78,15 @@ class EncoderDecoder(encdec.EncoderDecoderBase, Classifier):
         return self.decoder(X, state, training=False)
 
 
+def _embedding_and_gru(module: keras.Layer, vocab_size: int, embed_size: int, num_hiddens: int,
+                      num_layers: int, dropout: float) -> None:
+    """The layers the seq2seq encoder and decoder share: ``module.embedding`` (``vocab_size``
+    tokens of ``embed_size``) and ``module.rnn``, a stacked GRU of ``num_layers`` layers of
+    ``num_hiddens`` units over the embeddings."""
+    module.embedding = keras.layers.Embedding(vocab_size, embed_size)
+    module.rnn = GRU(num_hiddens, num_layers, dropout)
+
+
 class Seq2SeqEncoder(Encoder):
     """The RNN encoder for sequence-to-sequence learning."""
 
@@ -85,8 +94,7 @@ class Seq2SeqEncoder(Encoder):
                  dropout: float = 0) -> None:
         encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
-        self.embedding = keras.layers.Embedding(vocab_size, embed_size)
-        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        _embedding_and_gru(self, vocab_size, embed_size, num_hiddens, num_layers, dropout)
 
     def call(self, X: tf.Tensor, *args: Any) -> tuple[tf.Tensor, list[tf.Tensor]]:
         # X shape: (batch_size, num_steps)
@@ -108,8 +116,7 @@ class Seq2SeqDecoder(Decoder):
                  dropout: float = 0) -> None:
         encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
-        self.embedding = keras.layers.Embedding(vocab_size, embed_size)
-        self.rnn = GRU(num_hiddens, num_layers, dropout)
+        _embedding_and_gru(self, vocab_size, embed_size, num_hiddens, num_layers, dropout)
         self.dense = keras.layers.Dense(vocab_size)
 
     def init_state(self, enc_all_outputs: Any, *args: Any) -> Any:

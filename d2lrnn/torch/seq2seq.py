@@ -48,6 +48,16 @@ def init_seq2seq(module: nn.Module) -> None:
                 nn.init.xavier_uniform_(module._parameters[param])
 
 
+def _embedding_and_gru(module: nn.Module, vocab_size: int, embed_size: int, num_hiddens: int,
+                      num_layers: int, dropout: float, context: bool = False) -> None:
+    """The layers the seq2seq encoder and decoder share: ``module.embedding`` (``vocab_size``
+    tokens of ``embed_size``) and ``module.rnn``, a stacked GRU over the embeddings (each
+    concatenated with the context of ``num_hiddens`` when ``context``)."""
+    module.embedding = nn.Embedding(vocab_size, embed_size)
+    module.rnn = GRU(embed_size + (num_hiddens if context else 0), num_hiddens, num_layers,
+                     dropout)
+
+
 class Seq2SeqEncoder(Encoder):
     """The RNN encoder for sequence-to-sequence learning."""
 
@@ -55,8 +65,7 @@ class Seq2SeqEncoder(Encoder):
                  dropout: float = 0) -> None:
         encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = GRU(embed_size, num_hiddens, num_layers, dropout)
+        _embedding_and_gru(self, vocab_size, embed_size, num_hiddens, num_layers, dropout)
         self.apply(init_seq2seq)
 
     def forward(self, X: torch.Tensor, *args: Any) -> tuple[torch.Tensor, torch.Tensor]:
@@ -79,8 +88,8 @@ class Seq2SeqDecoder(Decoder):
                  dropout: float = 0) -> None:
         encdec.check_encoder_args(vocab_size, embed_size)
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = GRU(embed_size + num_hiddens, num_hiddens, num_layers, dropout)
+        _embedding_and_gru(self, vocab_size, embed_size, num_hiddens, num_layers, dropout,
+                           context=True)
         self.dense = nn.LazyLinear(vocab_size)
         self.apply(init_seq2seq)
 

@@ -39,7 +39,7 @@ from d2lrnn.classic.seq2seq import bleu  # noqa: F401  (the book's, written once
 from d2lrnn.core import encdec as _encdec
 from d2lrnn.jax import tensors as _tensors
 from d2lrnn.jax.cache import enable_compilation_cache as _enable_cache
-from d2lrnn.jax.concise import GRU as _GRU
+from d2lrnn.jax.seq2seq import EmbeddingGRU as _EmbeddingGRU
 from d2lrnn.jax.tensors import get_key as _get_key
 
 
@@ -110,24 +110,10 @@ class EncoderDecoder:
         return cache["apply"](self.params, enc_X, dec_X, *args)
 
 
-class Seq2SeqEncoder(Encoder):
+class Seq2SeqEncoder(_EmbeddingGRU, Encoder):
     """The RNN encoder for sequence to sequence learning: an embedding and a multilayer GRU
-    (Flax's ``nn.RNN`` over ``nn.GRUCell``, one per layer, dropout between layers)."""
-
-    vocab_size: int
-    embed_size: int
-    num_hiddens: int
-    num_layers: int
-    dropout: float = 0
-
-    def __post_init__(self) -> None:
-        _encdec.check_encoder_args(self.vocab_size, self.embed_size)
-        super().__post_init__()
-
-    def setup(self) -> None:
-        # Embedding layer
-        self.embedding = nn.Embed(self.vocab_size, self.embed_size)
-        self.rnn = _GRU(self.num_hiddens, self.num_layers, self.dropout)
+    (Flax's ``nn.RNN`` over ``nn.GRUCell``, one per layer, dropout between layers), built as
+    the current edition's (``d2lrnn.jax.seq2seq.EmbeddingGRU``)."""
 
     def __call__(self, X: jax.Array, *args: Any, training: bool = False
                  ) -> tuple[jax.Array, jax.Array]:

@@ -137,6 +137,23 @@ def _check_rnn_layer(rnn_layer: Any, vocab_size: Any) -> int:
 
 
 # -- training --------------------------------------------------------------------------------
+def compiled_or_eager(compiled: dict[Any, Any], key: Any, args: tuple[Any, ...],
+                      eager: Callable[[], Any]) -> Any:
+    """``compiled[key](*args)``, the step compiled with tf.function; if it cannot be compiled
+    (or was not before: ``compiled[key]`` is None), ``eager()``, after a RuntimeWarning (once:
+    ``compiled[key]`` becomes None) that training goes on eagerly."""
+    if compiled[key] is not None:
+        try:
+            return compiled[key](*args)
+        except (TypeError, ValueError, NotImplementedError, AttributeError,
+                tf.errors.OperatorNotAllowedInGraphError) as err:
+            compiled[key] = None
+            warnings.warn(f"d2lrnn.classic.tensorflow: this model could not be compiled "
+                          f"({type(err).__name__}: {str(err).strip()[-300:]}); training "
+                          "eagerly", RuntimeWarning, stacklevel=3)
+    return eager()
+
+
 def grad_clipping(grads: list[Any], theta: float) -> list[tf.Tensor]:
     """Clip the gradient: g <- min(1, theta / ||g||) g, ||g|| over all gradients (computed
     in TensorFlow, no host round trip; works inside ``tf.function``)."""
@@ -191,17 +208,8 @@ class _Hooks(_train.Ch8Hooks):
                     return tf.autograph.experimental.do_not_convert(self._eager_step)(
                         net, X, Y, state, loss, updater)
             self._compiled[key] = tf.function(graph, reduce_retracing=False)
-        compiled = self._compiled[key]
-        if compiled is not None:
-            try:
-                return compiled(X, Y, state)
-            except (TypeError, ValueError, NotImplementedError, AttributeError,
-                    tf.errors.OperatorNotAllowedInGraphError) as err:
-                self._compiled[key] = None
-                warnings.warn(f"d2lrnn.classic.tensorflow: this model could not be compiled "
-                              f"({type(err).__name__}: {str(err).strip()[-300:]}); training "
-                              "eagerly", RuntimeWarning, stacklevel=2)
-        return self._eager_step(net, X, Y, state, loss, updater)
+        return compiled_or_eager(self._compiled, key, (X, Y, state),
+                                 lambda: self._eager_step(net, X, Y, state, loss, updater))
 
     def predict_step(self, net, token, state, device):
         y, state = _decode(net)(tf.constant([[token]]), state)

@@ -15,14 +15,13 @@ Differences from the book's library, on purpose (Keras 3):
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import tensorflow as tf
 
 from d2lrnn.classic import seq2seq as _s2s
 from d2lrnn.classic.seq2seq import bleu  # noqa: F401  (the book's, written once)
-from d2lrnn.classic.tensorflow.ch8 import grad_clipping
+from d2lrnn.classic.tensorflow.ch8 import compiled_or_eager, grad_clipping
 from d2lrnn.core import encdec as _encdec
 from d2lrnn.tensorflow import tensors as _tensors
 from d2lrnn.tensorflow.seq2seq import KerasPart as _KerasPart
@@ -174,17 +173,8 @@ class _Hooks(_s2s.Seq2SeqHooks):
             # any batch size (the last minibatch is smaller): traced once per run
             signature = [tf.TensorSpec((None, *a.shape[1:]), a.dtype) for a in batch]
             self._compiled[key] = tf.function(graph, input_signature=signature)
-        compiled = self._compiled[key]
-        if compiled is not None:
-            try:
-                return compiled(*batch)
-            except (TypeError, ValueError, NotImplementedError, AttributeError,
-                    tf.errors.OperatorNotAllowedInGraphError) as err:
-                self._compiled[key] = None
-                warnings.warn(f"d2lrnn.classic.tensorflow: this model could not be compiled "
-                              f"({type(err).__name__}: {str(err).strip()[-300:]}); training "
-                              "eagerly", RuntimeWarning, stacklevel=2)
-        return self._eager_step(net, optimizer, *batch, bos)
+        return compiled_or_eager(self._compiled, key, tuple(batch),
+                                 lambda: self._eager_step(net, optimizer, *batch, bos))
 
     def begin_decoding(self, net, src_tokens, enc_valid_len, device):
         enc_valid_len = tf.constant([enc_valid_len])
