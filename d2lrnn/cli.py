@@ -24,13 +24,12 @@ import argparse
 import math
 import os
 import re
-import signal
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from d2lrnn import BACKENDS, __version__, check_backend, config
 from d2lrnn.cli_paths import check_kind, check_paths
+from d2lrnn.cli_run import StopOnInterrupt, _progress, train_into  # noqa: F401 (cli_translate, tests)
 from d2lrnn.cli_translate import add_parser as add_translate
 
 # The API's argument names in an error message, and the flag a reader typed for each.
@@ -84,77 +83,6 @@ class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionH
         if action.default is None or action.default is False:  # nothing worth showing
             return action.help or ""
         return super()._get_help_string(action)
-
-
-# -- progress: a bar on a terminal, one line per epoch in a log --------------------------
-def _progress(total: int, desc: str, metrics: tuple[str, ...] = ("train_ppl", "val_ppl")):
-    """(a context manager, an on_epoch callback showing ``metrics``). On a terminal, a tqdm
-    bar; otherwise one line per epoch, so a log gets no carriage-return redraws."""
-    import contextlib
-
-    def stats(trainer: Any) -> tuple[dict[str, float], float]:
-        m = trainer.metrics[-1]
-        tokens = trainer.train_dataloader.arrays[0].size  # windows x steps per epoch
-        return m, tokens / m["seconds"]
-
-    if not sys.stderr.isatty():
-        def log_epoch(trainer: Any) -> None:
-            m, tok_s = stats(trainer)
-            values = " ".join(f"{k}={m[k]:.2f}" for k in metrics)
-            print(f"{desc}: epoch {len(trainer.metrics)}/{total} {values} tok_s={tok_s:,.0f} "
-                  f"({m['seconds']:.2f} s)", file=sys.stderr, flush=True)
-        return contextlib.nullcontext(), log_epoch
-
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc=desc, unit="epoch", file=sys.stderr, dynamic_ncols=True)
-
-    def on_epoch(trainer: Any) -> None:
-        m, tok_s = stats(trainer)
-        bar.set_postfix({**{k: f"{m[k]:.2f}" for k in metrics}, "tok_s": f"{tok_s:,.0f}"})
-        bar.update(1)
-    return bar, on_epoch
-
-
-class StopOnInterrupt:
-    """While active, the first Ctrl-C (SIGINT) asks the trainer to stop after the current batch;
-    a second one, or one before training starts, raises KeyboardInterrupt as usual."""
-
-    def __init__(self) -> None:
-        self.trainer: Any = None
-        self.previous: Any = None
-
-    def attach(self, trainer: Any) -> None:
-        self.trainer = trainer
-
-    def handle(self, signum: int, frame: Any) -> None:
-        if self.trainer is None or self.trainer.stop_requested:
-            raise KeyboardInterrupt
-        self.trainer.request_stop()
-        self.trainer = None  # the next Ctrl-C stops at once
-
-    def __enter__(self) -> StopOnInterrupt:
-        try:
-            self.previous = signal.signal(signal.SIGINT, self.handle)
-        except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
-            self.previous = None
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-
-
-def train_into(out: str, progress: Any, train: Callable[[Callable[[Any], None]], Any]
-               ) -> tuple[Any, str]:
-    """``train(on_start)`` under ``progress``, a first Ctrl-C stopping it after the current
-    batch (``on_start`` attaches the trainer: ``StopOnInterrupt``); then the folder ``out`` is
-    made: the run and the checkpoint's path, ``out/model.npz``."""
-    stop = StopOnInterrupt()
-    with stop, progress:
-        run = train(stop.attach)
-    os.makedirs(out, exist_ok=True)
-    return run, os.path.join(out, "model.npz")
 
 
 def read_prefix(prefix: str) -> str:

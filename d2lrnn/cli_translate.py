@@ -126,7 +126,8 @@ def _load(args: argparse.Namespace) -> Any:
 
 def _train(args: argparse.Namespace, translation: Any) -> Any:
     """The book's run; the Run, or 130 after a Ctrl-C (a partial checkpoint saved)."""
-    from d2lrnn.cli import _progress, save_partial, train_into
+    from d2lrnn.cli import save_partial
+    from d2lrnn.cli_run import _progress, train_into
     from d2lrnn.core import checkpoint
 
     progress, on_epoch = _progress(args.epochs, f"translate {args.backend}",
