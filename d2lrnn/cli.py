@@ -21,15 +21,23 @@ checkpoint marked partial, and exits with status 130.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import re
 import sys
 from typing import Any
 
-from d2lrnn import BACKENDS, __version__, check_backend, config
+from d2lrnn import BACKENDS, __version__, config
+from d2lrnn.cli_args import (
+    Formatter,
+    backend_name,
+    nonempty,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+)
 from d2lrnn.cli_paths import check_kind, check_paths
-from d2lrnn.cli_run import StopOnInterrupt, _progress, train_into  # noqa: F401 (cli_translate, tests)
+from d2lrnn.cli_run import StopOnInterrupt, _progress, save_partial, train_into  # noqa: F401 (tests)
 from d2lrnn.cli_translate import add_parser as add_translate
 
 # The API's argument names in an error message, and the flag a reader typed for each.
@@ -38,51 +46,6 @@ FLAGS = {"max_epochs": "--epochs", "num_preds": "--num-preds", "num_hiddens": "-
          "gradient_clip_val": "--clip", "temperature": "--temperature", "alpha": "--alpha"}
 #: the API names a command's own flags replace (an error of generate names no --epochs)
 COMMAND_FLAGS = {"generate": ("num_preds", "temperature", "alpha"), "translate": ("max_epochs",)}
-
-
-# -- argument types: checked by argparse, before any framework is imported ------------------
-def _number(kind: type, low: float, strict: bool, what: str):
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {what}; got {text!r}") from None
-        if not (math.isfinite(value) and (value > low if strict else value >= low)):
-            raise argparse.ArgumentTypeError(f"must be {what}; got {text!r}")
-        return value
-    parse.__name__ = what  # argparse names the type in its "invalid ... value" message
-    return parse
-
-
-positive_int = _number(int, 0, True, "a positive integer")
-nonnegative_int = _number(int, 0, False, "a non-negative integer")
-positive_float = _number(float, 0, True, "a positive number")
-nonnegative_float = _number(float, 0, False, "a non-negative number")
-
-
-def backend_name(text: str) -> str:
-    """A backend's name; a near miss ('pytorch') gets "did you mean 'torch'?"."""
-    try:
-        return check_backend(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err).replace("backend must be", "must be")
-                                         ) from None
-
-
-def nonempty(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must contain at least one letter or space "
-                                         "(got an empty prefix)")
-    return text
-
-
-class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults in every option's help; descriptions and examples kept as written."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        if action.default is None or action.default is False:  # nothing worth showing
-            return action.help or ""
-        return super()._get_help_string(action)
 
 
 def read_prefix(prefix: str) -> str:
@@ -159,21 +122,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"plot {png}, checkpoint {ckpt}")
     print(f"predict({prefix!r}, {args.num_preds}): {text!r}")
     return 0
-
-
-def save_partial(run: Any, vocab: Any, path: str, command: str, epochs: int) -> int:
-    """After a Ctrl-C stopped training: what was trained as a checkpoint marked partial
-    (written atomically), one line on stderr; status 130."""
-    from d2lrnn.core import checkpoint
-
-    epoch, batches = run.trainer.stopped_at
-    hparams = {**run.hparams, "partial": True, "epochs_completed": len(run.metrics),
-               "stopped_in_epoch": epoch, "batches_in_stopped_epoch": batches}
-    checkpoint.save(path, run.get_params(), vocab, hparams, family=run.family)
-    print(f"d2lrnn {command}: interrupted in epoch {epoch} of {epochs} after batch {batches} "
-          f"of {run.trainer.num_train_batches}; saved partial checkpoint {path} "
-          f"({len(run.metrics)} complete epochs)", file=sys.stderr)
-    return 130
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

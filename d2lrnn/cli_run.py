@@ -79,3 +79,18 @@ def train_into(out: str, progress: Any, train: Callable[[Callable[[Any], None]],
         run = train(stop.attach)
     os.makedirs(out, exist_ok=True)
     return run, os.path.join(out, "model.npz")
+
+
+def save_partial(run: Any, vocab: Any, path: str, command: str, epochs: int) -> int:
+    """After a Ctrl-C stopped training: what was trained as a checkpoint marked partial
+    (written atomically), one line on stderr; status 130."""
+    from d2lrnn.core import checkpoint
+
+    epoch, batches = run.trainer.stopped_at
+    hparams = {**run.hparams, "partial": True, "epochs_completed": len(run.metrics),
+               "stopped_in_epoch": epoch, "batches_in_stopped_epoch": batches}
+    checkpoint.save(path, run.get_params(), vocab, hparams, family=run.family)
+    print(f"d2lrnn {command}: interrupted in epoch {epoch} of {epochs} after batch {batches} "
+          f"of {run.trainer.num_train_batches}; saved partial checkpoint {path} "
+          f"({len(run.metrics)} complete epochs)", file=sys.stderr)
+    return 130

@@ -31,7 +31,7 @@ def sentence(text: str) -> str:
 def add_parser(sub: Any, backends: str) -> None:
     """The ``translate`` subcommand, on the subparsers ``sub`` of d2lrnn's parser (with the
     argument types of ``train``)."""
-    from d2lrnn.cli import Formatter, backend_name, positive_int  # d2lrnn.cli imports this module
+    from d2lrnn.cli_args import Formatter, backend_name, positive_int
     from d2lrnn.core.models.seq2seq import BOOK_RUN
 
     t = sub.add_parser(
@@ -126,8 +126,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 def _train(args: argparse.Namespace, translation: Any) -> Any:
     """The book's run; the Run, or 130 after a Ctrl-C (a partial checkpoint saved)."""
-    from d2lrnn.cli import save_partial
-    from d2lrnn.cli_run import _progress, train_into
+    from d2lrnn.cli_run import _progress, save_partial, train_into
     from d2lrnn.core import checkpoint
 
     progress, on_epoch = _progress(args.epochs, f"translate {args.backend}",
