@@ -60,3 +60,11 @@ def test_first_format_checkpoints_still_load(tmp_path):
     ck = checkpoint.load(path)
     assert ck.family == "rnn-lm-scratch"
     np.testing.assert_array_equal(ck.params["W_hq"], _params()["W_hq"])
+
+
+def test_a_layer_map_for_an_unknown_family_is_refused():
+    from d2lrnn.core.models import family as registry
+
+    with pytest.raises(ValueError, match="model family must be one of .*rnn-lm-concise"):
+        registry.register_layer_maps("torch", {"rnn-lm-concisee": ()})
+    assert ("torch", "rnn-lm-concisee") not in registry._LAYER_MAPS

@@ -341,19 +341,15 @@ def collapse(values: Mapping[str, np.ndarray], copies_are: str) -> dict[str, np.
     return out
 
 
-def backend_tables(backend: str, *, rnn_lm: LayerMap, gru_lm: LayerMap,
-                   gru_deep_lm: LayerMap, gru_bi_lm: LayerMap, lstm_lm: LayerMap,
-                   seq2seq: LayerMap) -> Any:
-    """Register a backend's maps, one per model family (``core.models.register_layer_maps``),
-    and return its ``table_for(model)``: the map of the model's family, the concise RNN LM's
-    (``rnn_lm``) otherwise."""
+def backend_tables(backend: str, maps: Mapping[str, LayerMap], default: LayerMap) -> Any:
+    """Register a backend's maps, one per model family, keyed by the family's name (checked
+    against the registered families: ``core.models.register_layer_maps``), and return its
+    ``table_for(model)``: the map of the model's family, ``default`` otherwise. A new family
+    on a framework layer is one entry here per backend."""
     from d2lrnn.core import models
 
-    maps = {models.RNN_LM_CONCISE.name: rnn_lm, models.GRU_LM_CONCISE.name: gru_lm,
-            models.GRU_LM_DEEP.name: gru_deep_lm, models.GRU_LM_BI.name: gru_bi_lm,
-            models.LSTM_LM_CONCISE.name: lstm_lm, models.SEQ2SEQ_GRU.name: seq2seq}
     models.register_layer_maps(backend, maps)
-    return lambda model: table_for(model, maps, rnn_lm)
+    return lambda model: table_for(model, maps, default)
 
 
 def table_for(model: Any, maps: Mapping[str, LayerMap], default: LayerMap) -> LayerMap:

@@ -44,6 +44,6 @@ SEQ2SEQ = lm.seq2seq_map(GRU, ("_unfused.0.", "_unfused.{}."), "rnn.rnn.",
 LAYER_MAP = RNN_LM
 
 #: the map of a model's family (its ``lm_family``, or its RNN's); LAYER_MAP otherwise
-table_for = lm.backend_tables("mxnet", rnn_lm=RNN_LM, gru_lm=GRU_LM,
-                              gru_deep_lm=GRU_DEEP_LM, gru_bi_lm=GRU_BI_LM,
-                              lstm_lm=LSTM_LM, seq2seq=SEQ2SEQ)
+table_for = lm.backend_tables("mxnet", {
+    "rnn-lm-concise": RNN_LM, "gru-lm-concise": GRU_LM, "gru-lm-deep": GRU_DEEP_LM,
+    "gru-lm-bi": GRU_BI_LM, "lstm-lm-concise": LSTM_LM, "seq2seq-gru": SEQ2SEQ}, default=RNN_LM)

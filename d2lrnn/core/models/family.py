@@ -143,6 +143,8 @@ def register(family: Family) -> Family:
 
 def register_layer_maps(backend: str, maps: Mapping[str, Any]) -> None:
     """A backend's layer maps, one per family name (called by the backend's own package)."""
+    for family in maps:
+        get(family)  # a ValueError naming the registered families if it is none of them
     _REGISTERED_BACKENDS.add(backend)
     for family, table in maps.items():
         _LAYER_MAPS[(backend, family)] = tuple(table)
