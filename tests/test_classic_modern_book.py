@@ -51,8 +51,12 @@ def run_tab(section: str, tab: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert f"from d2lrnn.classic import {fw} as d2l" in script or "d2l" not in script.split(
         "transcribe.py", 1)[-1]
     kernel_env(monkeypatch, PYTHONPATH=str(ROOT))
+    # the notebook runs one folder down: the book's download_extract writes ../data (here
+    # tmp_path/data, this test's own; pytest's tmp_path.parent is shared by every test)
+    workdir = tmp_path / "notebook"
+    workdir.mkdir()
     run = run_notebook(
-        NOTEBOOKS / f"{section}_{fw}.ipynb", tmp_path, timeout=900,
+        NOTEBOOKS / f"{section}_{fw}.ipynb", workdir, timeout=900,
         prelude=f"from d2lrnn.classic import {fw} as _seeded\n_seeded.seed(0)\ndel _seeded"
         + ("\n" + TORCH_THREADS if fw == "torch" else ""),
         edit=shorten)
@@ -66,7 +70,7 @@ def run_tab(section: str, tab: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert all(shows_image(c) for c in training), "a training cell showed no Animator plot"
     if section == "machine_translation_and_dataset":
         assert any(shows_image(c) for c in cells), "no histogram shown"
-    assert not list(tmp_path.glob("*.png"))  # nothing written beside the notebook
+    assert not list(workdir.glob("*.png"))  # nothing written beside the notebook
     return shown(cells)[0]
 
 
