@@ -3,13 +3,17 @@ importing ends with one line and status 130, as one during a run does."""
 
 import sys
 
+_COMMANDS = ("train", "generate", "compare", "translate")
+_command = next((w for w in sys.argv[1:] if w in _COMMANDS), "")
 try:
+    from d2lrnn.cli_run import end_at_once_on_interrupt
+
+    end_at_once_on_interrupt(_command)  # from here on, Ctrl-C never raises into an import
     from d2lrnn.cli import exit_interrupted, interrupted, main
-except KeyboardInterrupt:
+except KeyboardInterrupt:  # in the few standard-library imports before the handler
     import os
 
-    command = next((w for w in sys.argv[1:] if w in ("train", "generate", "compare")), "")
-    print(f"d2lrnn {command}".strip() + ": interrupted; nothing saved", file=sys.stderr,
+    print(f"d2lrnn {_command}".strip() + ": interrupted; nothing saved", file=sys.stderr,
           flush=True)
     os._exit(130)
 

@@ -37,7 +37,14 @@ from d2lrnn.cli_args import (
     positive_int,
 )
 from d2lrnn.cli_paths import check_kind, check_paths
-from d2lrnn.cli_run import StopOnInterrupt, _progress, save_partial, train_into  # noqa: F401 (tests)
+from d2lrnn.cli_run import (  # noqa: F401 (StopOnInterrupt, _progress: tests)
+    StopOnInterrupt,
+    _progress,
+    end_at_once_on_interrupt,
+    interrupted_line,
+    save_partial,
+    train_into,
+)
 from d2lrnn.cli_translate import add_parser as add_translate
 
 # The API's argument names in an error message, and the flag a reader typed for each.
@@ -267,11 +274,7 @@ def _command(argv: list[str] | None) -> str:
 
 def interrupted(command: str) -> int:
     """Ctrl-C before anything was trained or written: one line, status 130."""
-    name = f"d2lrnn {command}" if command else "d2lrnn"
-    try:
-        print(f"{name}: interrupted; nothing saved", file=sys.stderr, flush=True)
-    except KeyboardInterrupt:  # a second Ctrl-C while printing
-        pass
+    interrupted_line(command)
     return 130
 
 
@@ -290,7 +293,9 @@ def exit_interrupted(code: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line (``argv``: the arguments; None: this program's, and a Ctrl-C then ends
-    the process at once with status 130, see ``exit_interrupted``)."""
+    the process at once with status 130, see ``end_at_once_on_interrupt``)."""
+    if argv is None:
+        end_at_once_on_interrupt(_command(argv))
     try:
         return _main(argv)
     except KeyboardInterrupt:  # importing NumPy, the session or a framework; parsing; a run

@@ -40,9 +40,57 @@ def _progress(total: int, desc: str, metrics: tuple[str, ...] = ("train_ppl", "v
     return bar, on_epoch
 
 
+def _interrupted_text(command: str) -> str:
+    return f"{f'd2lrnn {command}' if command else 'd2lrnn'}: interrupted; nothing saved\n"
+
+
+def interrupted_line(command: str) -> None:
+    """The one line a Ctrl-C before anything was trained or written prints."""
+    try:
+        print(_interrupted_text(command), end="", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:  # a second Ctrl-C while printing
+        pass
+
+
+def end_at_once_on_interrupt(command: str) -> None:
+    """In the command line's own process: from now on a Ctrl-C ends the process from the
+    signal handler itself, with one line and status 130 (during a run, StopOnInterrupt first
+    stops it after the current batch). Raising KeyboardInterrupt instead can land in a
+    framework's C++ code that is running Python (torch's pybind11 code while torch imports),
+    which then aborts the process: "terminate called after throwing an instance of
+    'pybind11::error_already_set'" (seen in tests/test_cli_errors.py). Nothing is written
+    yet where this handler is the one in force, but for a checkpoint's publication, whose
+    temporary file a later write of the same path sweeps away (core/atomic.py). The line goes
+    to the process's standard error as it was now: while a framework imports, descriptor 2
+    may be captured (core/quiet.py) and would be lost at exit."""
+    try:
+        terminal = os.dup(2)
+    except OSError:
+        terminal = None
+
+    def handle(signum: int, frame: Any) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, RuntimeError):
+                pass
+        if terminal is not None:
+            try:
+                os.write(terminal, _interrupted_text(command).encode())
+            except OSError:
+                pass
+        os._exit(130)
+    try:
+        signal.signal(signal.SIGINT, handle)
+    except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
+        pass
+
+
 class StopOnInterrupt:
     """While active, the first Ctrl-C (SIGINT) asks the trainer to stop after the current batch;
-    a second one, or one before training starts, raises KeyboardInterrupt as usual."""
+    a second one, or one before training starts, means what it meant before: the handler in
+    force before (the command line's own process: ``end_at_once_on_interrupt``), else
+    KeyboardInterrupt."""
 
     def __init__(self) -> None:
         self.trainer: Any = None
@@ -53,6 +101,8 @@ class StopOnInterrupt:
 
     def handle(self, signum: int, frame: Any) -> None:
         if self.trainer is None or self.trainer.stop_requested:
+            if callable(self.previous) and self.previous is not signal.default_int_handler:
+                self.previous(signum, frame)
             raise KeyboardInterrupt
         self.trainer.request_stop()
         self.trainer = None  # the next Ctrl-C stops at once
