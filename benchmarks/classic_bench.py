@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import importlib.machinery
 import io
 import json
@@ -48,7 +49,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 PATCHES: list[str] = []
 
 
-def import_library(path: str):
+def import_library(path: str, backend: str = "torch"):
+    """The library's ``d2l.<backend>`` module from ``path``, with stubs for what is missing."""
     for name in ("torchvision", "pandas"):
         try:
             __import__(name)
@@ -63,7 +65,7 @@ def import_library(path: str):
             sys.modules[name] = stub
             PATCHES.append(f"stub module {name!r} (not installed; unused by chapter 8)")
     sys.path.insert(0, path)
-    from d2l import torch as lib
+    lib = importlib.import_module(f"d2l.{backend}")
     sys.path.remove(path)
     return lib
 
@@ -182,10 +184,24 @@ def framework_child(framework: str, epochs: int) -> None:
     print(json.dumps({"seconds": seconds, "speed": float(speed), "ppl": float(ppl)}))
 
 
-def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
+def child_env() -> dict[str, str]:
+    """The children's environment: CPU only, headless, the whole run (no epoch cap)."""
     env = {**os.environ, "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "",
            "JAX_PLATFORMS": "cpu", "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.pop("D2LRNN_MAX_EPOCHS", None)
+    return env
+
+
+def run_child(script: str, *args: str) -> dict:
+    """``script --child *args`` in a fresh process; its last line of output, a JSON object."""
+    proc = subprocess.run([sys.executable, script, "--child", *args], capture_output=True,
+                          text=True, env=child_env())
+    if proc.returncode:
+        raise RuntimeError(f"{args[0]}: {proc.stderr.strip()[-800:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
     speeds: dict[str, list[float]] = {f: [] for f in frameworks}
     ppls: dict[str, list[float]] = {f: [] for f in frameworks}
     print(f"d2lrnn.classic train_ch8, the book's from-scratch model (512 hidden, batch 32, "
@@ -193,11 +209,7 @@ def frameworks_table(frameworks: list[str], epochs: int, rounds: int) -> None:
     for r in range(rounds):
         order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
         for fw in order:
-            proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", fw,
-                                   str(epochs)], capture_output=True, text=True, env=env)
-            if proc.returncode:
-                raise RuntimeError(f"{fw}: {proc.stderr.strip()[-800:]}")
-            got = json.loads(proc.stdout.strip().splitlines()[-1])
+            got = run_child(os.path.abspath(__file__), fw, str(epochs))
             speeds[fw].append(got["speed"])
             ppls[fw].append(got["ppl"])
             print(f"  round {r + 1} {fw:10s}: perplexity {got['ppl']:.1f}, "
