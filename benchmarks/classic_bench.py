@@ -63,7 +63,7 @@ def import_library(path: str, backend: str = "torch"):
                     "torchvision.transforms", None)
                 sys.modules["torchvision.transforms"] = stub.transforms
             sys.modules[name] = stub
-            PATCHES.append(f"stub module {name!r} (not installed; unused by chapter 8)")
+            PATCHES.append(f"stub module {name!r} (not installed; unused by chapters 8 and 9)")
     sys.path.insert(0, path)
     lib = importlib.import_module(f"d2l.{backend}")
     sys.path.remove(path)
